@@ -325,6 +325,10 @@ static const struct entry map0f[4][256] = {
 
 /* Three-byte maps 0f 38 and 0f 3a, same columns. */
 static const struct entry map0f38[4][256] = {
+    [0] = {
+        [0xf0] = P(M | MEMO | RW | MR | W | O16), /* movbe load */
+        [0xf1] = P(M | MEMO | MW | W | O16),      /* movbe store */
+    },
     [1] = {
         [0x00] = SSE, [0x01] = SSE, [0x02] = SSE, [0x03] = SSE,
         [0x04] = SSE, [0x05] = SSE, [0x06] = SSE, [0x07] = SSE,
