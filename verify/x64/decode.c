@@ -493,76 +493,108 @@ static int decode_modrm(const uint8_t *p, int i, int avail, int rexr, int rexx,
     return i + dispsz;
 }
 
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Legacy prefix bytes: their X64_P_* bit, PX_CS for 2e, PX_BAD for the
+ * segment overrides we never accept. */
+enum { PX_CS = 0x100, PX_BAD = 0x200 };
+static const uint16_t pfxtab[256] = {
+    [0x66] = X64_P_66, [0x67] = X64_P_67, [0xf2] = X64_P_F2, [0xf3] = X64_P_F3,
+    [0xf0] = X64_P_LOCK, [0x65] = X64_P_GS, [0x2e] = PX_CS,
+    [0x26] = PX_BAD, [0x36] = PX_BAD, [0x3e] = PX_BAD, [0x64] = PX_BAD,
+};
+
+/* Parse legacy prefixes: each at most once, except 66 (counted; repeats
+ * are allowed on the nop only). Returns the index of the first other byte,
+ * -1 if the bytes run out, -2 if the prefixes are not acceptable. */
+static int parse_prefixes(const uint8_t *p, int avail, unsigned *pfx,
+                          unsigned *n66, unsigned *cs)
+{
+    int i = 0;
+    unsigned seen = 0;
+    for (; i < avail; i++) {
+        unsigned bit = pfxtab[p[i]];
+        if (!bit)
+            break;
+        if (bit == PX_BAD)
+            return -2;
+        if (bit == X64_P_66) {
+            (*n66)++;
+        } else if (bit == PX_CS) {
+            if ((*cs)++)
+                return -2;
+        } else if (seen & bit) {
+            return -2;
+        }
+        seen |= bit;
+    }
+    if (i >= avail)
+        return -1;
+    if ((seen & (X64_P_F2 | X64_P_F3)) == (X64_P_F2 | X64_P_F3))
+        return -2;
+    *pfx = seen & 0xff;
+    return i;
+}
+
+static const uint8_t imm_size[7][3] = {
+    /* by opsize class: [0] 16-bit, [1] 32-bit, [2] 64-bit */
+    [I0] = { 0, 0, 0 }, [I8] = { 1, 1, 1 }, [I16] = { 2, 2, 2 },
+    [IZ] = { 2, 4, 4 }, [IV] = { 2, 4, 8 }, [R8] = { 1, 1, 1 },
+    [R32] = { 4, 4, 4 },
+};
+
 int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
 {
     int avail = avail_sz > 15 ? 15 : (int)avail_sz;
+    /* What to return when the bytes run out: past 15 bytes the encoding is
+     * invalid, before that the code is truncated. */
+    int trunc = avail_sz > 15 ? 0 : -1;
     int i = 0;
     unsigned pfx = 0, n66 = 0, cs = 0;
-    uint8_t b;
 
-    in->wreg[0] = in->wreg[1] = in->wreg[2] = X64_NOREG;
-    in->has_mem = 0;
-    in->str = 0;
-    in->rex = 0;
-    in->base = in->index = X64_NOREG;
-    in->disp = 0;
-
-    /* Legacy prefixes: each at most once (66 may repeat on nops only). */
-    for (;;) {
-        if (i >= avail)
-            return avail_sz > 15 ? 0 : -1;
+    if (unlikely(avail <= 0))
+        return -1;
+    uint8_t b = p[0];
+    if (unlikely(pfxtab[b])) {
+        i = parse_prefixes(p, avail, &pfx, &n66, &cs);
+        if (i < 0)
+            return i == -1 ? trunc : 0;
         b = p[i];
-        unsigned bit;
-        switch (b) {
-        case 0x66: n66++; i++; pfx |= X64_P_66; continue;
-        case 0x67: bit = X64_P_67; break;
-        case 0xf2: bit = X64_P_F2; break;
-        case 0xf3: bit = X64_P_F3; break;
-        case 0xf0: bit = X64_P_LOCK; break;
-        case 0x65: bit = X64_P_GS; break;
-        case 0x2e: if (cs++) return 0; i++; continue;
-        case 0x26: case 0x36: case 0x3e: case 0x64:
-            return 0;
-        default: bit = 0; break;
-        }
-        if (!bit)
-            break;
-        if (pfx & bit)
-            return 0;
-        pfx |= bit;
-        i++;
     }
-    if ((pfx & (X64_P_F2 | X64_P_F3)) == (X64_P_F2 | X64_P_F3))
-        return 0;
 
-    int rexw = 0, rexr = 0, rexx = 0, rexb = 0, vvvv = 0, vex = 0;
+    int rexw = 0, rexr = 0, rexx = 0, rexb = 0, vvvv = 0;
     unsigned rexbits = 0; /* bit0 B, bit1 X, bit2 R */
+    uint8_t rex = 0;
     if ((b & 0xf0) == 0x40) {
-        in->rex = b;
+        rex = b;
         rexw = (b >> 3) & 1;
         rexr = (b >> 2) & 1;
         rexx = (b >> 1) & 1;
         rexb = b & 1;
-        rexbits = ((unsigned)rexr << 2) | ((unsigned)rexx << 1) | (unsigned)rexb;
+        rexbits = b & 7u; /* R X B, matching the 'used' bits below */
         if (++i >= avail)
-            return avail_sz > 15 ? 0 : -1;
+            return trunc;
         b = p[i];
     }
 
     const struct entry *e;
     int map = X64_MAP_1B, col = 0;
-    if (b == 0x0f) {
+    if (likely(b != 0x0f && b != 0xc4)) {
+        e = &map1b[b];
+    } else if (b == 0x0f) {
         if (++i >= avail)
-            return avail_sz > 15 ? 0 : -1;
+            return trunc;
         b = p[i];
         map = X64_MAP_0F;
         if (b == 0x38 || b == 0x3a) {
             map = b == 0x38 ? X64_MAP_0F38 : X64_MAP_0F3A;
             if (++i >= avail)
-                return avail_sz > 15 ? 0 : -1;
+                return trunc;
             b = p[i];
         }
-        col = (pfx & X64_P_F3) ? 2 : (pfx & X64_P_F2) ? 3 : (pfx & X64_P_66) ? 1 : 0;
+        if (pfx & (X64_P_66 | X64_P_F2 | X64_P_F3))
+            col = (pfx & X64_P_F3) ? 2 : (pfx & X64_P_F2) ? 3 : 1;
         const struct entry (*tab)[256] = map == X64_MAP_0F ? map0f
                                        : map == X64_MAP_0F38 ? map0f38 : map0f3a;
         e = &tab[col][b];
@@ -570,12 +602,12 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
             e = &tab[0][b];
             col = 0; /* 66 is an operand-size prefix, checked below */
         }
-    } else if (b == 0xc4) {
+    } else {
         /* Three-byte VEX: only BMI1/BMI2 general-register instructions. */
-        if (in->rex || (pfx & (X64_P_66 | X64_P_F2 | X64_P_F3 | X64_P_LOCK)) || cs)
+        if (rex || (pfx & (X64_P_66 | X64_P_F2 | X64_P_F3 | X64_P_LOCK)) || cs)
             return 0;
         if (i + 3 >= avail)
-            return avail_sz > 15 ? 0 : -1;
+            return trunc;
         uint8_t v1 = p[i + 1], v2 = p[i + 2];
         map = v1 & 0x1f;
         if ((map != 2 && map != 3) || (v2 & 4)) /* L must be 0 */
@@ -591,26 +623,18 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
             return 0;
         i += 3;
         b = p[i];
-        vex = 1;
         pfx |= X64_P_VEX;
-    } else {
-        e = &map1b[b];
     }
     i++; /* past the opcode byte */
 
     uint32_t f = e->f;
-    if (!(f & VALID))
+    if (unlikely(!(f & VALID)))
         return 0;
 
-    in->map = (uint8_t)map;
-    in->op = b;
-    in->has_modrm = 0;
-
-    unsigned used = 0; /* REX bits consumed: bit0 B, bit1 X, bit2 R */
-    uint8_t imm = e->imm, kind = e->kind, str = e->str;
+    uint8_t imm = e->imm, kind = e->kind;
     int is_nop66 = 0;
 
-    if (f & SPEC) {
+    if (unlikely(f & SPEC)) {
         /* The few opcodes whose meaning depends on exact bytes. */
         if (map == X64_MAP_1B) { /* 90: nop, pause, xchg %r8,%rax */
             if (rexb) {
@@ -626,14 +650,14 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
             kind = e->kind;
         } else if (map == X64_MAP_0F && b == 0x01) { /* xgetbv only */
             if (i >= avail)
-                return -1;
+                return trunc;
             if (p[i] != 0xd0)
                 return 0;
             i++;
             f = plain_entry.f;
         } else if (map == X64_MAP_0F && b == 0x1e) { /* endbr64 */
             if (i >= avail)
-                return -1;
+                return trunc;
             if (p[i] != 0xfa)
                 return 0;
             i++;
@@ -642,7 +666,7 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
             kind = X64_K_NOP;
         } else if (map == X64_MAP_0F && b == 0xae) {
             if (i >= avail)
-                return -1;
+                return trunc;
             uint8_t m = p[i];
             int reg = (m >> 3) & 7;
             if ((m >> 6) == 3) {
@@ -658,7 +682,7 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
             }
         } else if (map == X64_MAP_0F && b == 0xc7) {
             if (i >= avail)
-                return -1;
+                return trunc;
             uint8_t m = p[i];
             if ((m >> 6) == 3 || ((m >> 3) & 7) != 1)
                 return 0;
@@ -668,30 +692,31 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
         }
     }
 
-    /* In the one-byte map, f2/f3 are rep prefixes: strings only. */
-    if (map == X64_MAP_1B) {
-        if ((pfx & (X64_P_F2 | X64_P_F3)) && !(f & REP))
-            return 0;
-        if ((pfx & X64_P_F2) && !(f & REPNE))
-            return 0;
-    }
-
+    unsigned used = 0; /* REX bits consumed: bit0 B, bit1 X, bit2 R */
+    int reg = 0, rm = 0, mod3 = 0;
+    in->has_modrm = 0;
+    in->has_mem = 0;
+    in->base = in->index = X64_NOREG;
+    in->disp = 0;
     if (f & M) {
-        if (i >= avail)
-            return -1;
+        if (unlikely(i >= avail))
+            return trunc;
         uint8_t m = p[i++];
         in->modrm = m;
         in->has_modrm = 1;
-        int mod = m >> 6, reg = (m >> 3) & 7;
-        if (f & X87) {
+        int mod = m >> 6;
+        reg = ((m >> 3) & 7) | (rexr << 3);
+        rm = (m & 7) | (rexb << 3);
+        mod3 = mod == 3;
+        if (unlikely(f & X87)) {
             if (pfx & (X64_P_66 | X64_P_LOCK))
                 return 0;
             int k = b - 0xd8;
-            if (mod == 3) {
+            if (mod3) {
                 if (!(x87_reg[k] >> (m & 63) & 1))
                     return 0;
             } else {
-                uint8_t acc = x87_mem[k][reg];
+                uint8_t acc = x87_mem[k][(m >> 3) & 7];
                 if (!acc)
                     return 0;
                 f |= acc == X64_MEM_R ? MR : MW;
@@ -699,7 +724,7 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
             f |= RMX;
         }
         if (f & GRP) {
-            const struct entry *g = &groups[e->grp][reg];
+            const struct entry *g = &groups[e->grp][(m >> 3) & 7];
             if (!(g->f & VALID))
                 return 0;
             f |= g->f;
@@ -708,62 +733,83 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
             if (g->kind != X64_K_PLAIN)
                 kind = g->kind;
         }
-        if ((f & MEMO) && mod == 3)
-            return 0;
-        if ((f & REGO) && mod != 3)
+        if (unlikely(f & (MEMO | REGO)) && ((f & MEMO) ? mod3 : !mod3))
             return 0;
         if (!(f & EXT))
             used |= 4; /* R */
-        int ni = decode_modrm(p, i, avail, rexr, rexx, rexb, in, &used);
-        if (ni == -2)
-            return 0;
-        if (ni < 0)
-            return avail_sz > 15 ? 0 : -1;
-        i = ni;
-        if (in->has_mem) {
+        if (mod3) {
+            used |= 1;
+        } else {
+            int ni = decode_modrm(p, i, avail, rexr, rexx, rexb, in, &used);
+            if (ni < 0)
+                return ni == -2 ? 0 : trunc;
+            i = ni;
             in->has_mem = (f & NA) ? X64_MEM_NOACCESS
                         : (uint8_t)(((f & MR) ? X64_MEM_R : 0) | ((f & MW) ? X64_MEM_W : 0));
-            if (!in->has_mem) /* prefetch-like entries always read */
-                in->has_mem = X64_MEM_R;
+            if (!in->has_mem) /* never leave an access unchecked */
+                in->has_mem = X64_MEM_R | X64_MEM_W;
         }
     } else if (f & OR) {
         used |= 1;
+        reg = (b & 7) | (rexb << 3);
     }
 
-    /* 66: a mandatory prefix (consumed), or an operand-size prefix where
-     * the instruction has one. Repeated 66 and 2e only on the 0f 1f nop,
-     * as assemblers pad with them. */
-    int consumed66 = map != X64_MAP_1B && col == 1;
-    int nop0f = kind == X64_K_NOP && map == X64_MAP_0F && b == 0x1f;
-    if (pfx & X64_P_66) {
-        if (n66 > 1 && !nop0f)
+    if (unlikely(pfx | n66 | cs)) {
+        if (map == X64_MAP_1B) {
+            /* In the one-byte map, f2/f3 are rep prefixes: strings only. */
+            if ((pfx & (X64_P_F2 | X64_P_F3)) && !(f & REP))
+                return 0;
+            if ((pfx & X64_P_F2) && !(f & REPNE))
+                return 0;
+        }
+        /* 66: a mandatory prefix (consumed), or an operand-size prefix
+         * where the instruction has one. Repeated 66 and 2e only on the
+         * 0f 1f nop, as assemblers pad with them. */
+        int consumed66 = map != X64_MAP_1B && col == 1;
+        int nop0f = kind == X64_K_NOP && map == X64_MAP_0F && b == 0x1f;
+        if (pfx & X64_P_66) {
+            if (n66 > 1 && !nop0f)
+                return 0;
+            if (!consumed66 && !is_nop66 && !(f & O16))
+                return 0;
+            if (consumed66)
+                pfx |= 0x80; /* internal: 66 is not an operand size */
+        }
+        if (cs && !nop0f)
             return 0;
-        if (!consumed66 && !is_nop66 && !(f & O16))
+        if ((pfx & X64_P_GS) && (kind == X64_K_NOP || kind == X64_K_LEA))
+            return 0;
+        /* LOCK only on read-modify-write memory forms. */
+        if ((pfx & X64_P_LOCK) && (!(f & LK) || in->has_mem == 0))
+            return 0;
+        /* %gs only with a memory operand and 32-bit addressing. */
+        if ((pfx & X64_P_GS) && (!in->has_mem || !(pfx & X64_P_67)))
+            return 0;
+        /* 67 only with an explicit memory operand. */
+        if ((pfx & X64_P_67) && !in->has_mem)
             return 0;
     }
-    if (cs && !nop0f)
-        return 0;
-    if ((pfx & X64_P_GS) && (kind == X64_K_NOP || kind == X64_K_LEA))
-        return 0;
-
-    /* LOCK only on read-modify-write memory forms. */
-    if ((pfx & X64_P_LOCK) && (!(f & LK) || in->has_mem == 0))
-        return 0;
-    /* %gs only with a memory operand and 32-bit addressing. */
-    if ((pfx & X64_P_GS) && (!in->has_mem || !(pfx & X64_P_67)))
-        return 0;
-    /* 67 only with an explicit memory operand. */
-    if ((pfx & X64_P_67) && !in->has_mem)
-        return 0;
 
     /* REX/VEX bits must all have an effect. */
-    if (rexw && !(f & W))
-        return 0;
-    if ((f & WREQ) && !rexw)
-        return 0;
-    if (rexbits & ~used)
-        return 0;
-    if (vex && !(f & (VV | VW)) && vvvv != 0)
+    if (unlikely(rexbits | rexw | rex | vvvv)) {
+        if (rexw && !(f & W))
+            return 0;
+        if (rexbits & ~used)
+            return 0;
+        if ((pfx & X64_P_VEX) && !(f & (VV | VW)) && vvvv != 0)
+            return 0;
+        /* A bare REX (40) must change %ah..%bh into %spl..%dil. */
+        if (rex == 0x40) {
+            int ok = 0;
+            if ((f & B8) && !(f & EXT) && reg >= 4 && reg <= 7)
+                ok = 1; /* ModRM.reg, or the opcode register */
+            if ((f & (B8 | RMB)) && mod3 && rm >= 4 && rm <= 7)
+                ok = 1;
+            if (!ok)
+                return 0;
+        }
+    }
+    if (unlikely(f & WREQ) && !rexw)
         return 0;
 
     /* Operand size. */
@@ -772,7 +818,7 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
         opsize = 1;
     else if (rexw)
         opsize = 8;
-    else if ((pfx & X64_P_66) && (f & O16) && !consumed66)
+    else if ((pfx & (X64_P_66 | 0x80)) == X64_P_66 && (f & O16))
         opsize = 2;
     else if (f & D64)
         opsize = 8;
@@ -780,72 +826,53 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
         opsize = 4;
     in->opsize = (uint8_t)opsize;
 
-    /* A bare REX (40) must change %ah..%bh into %spl..%dil. */
-    int reg = in->has_modrm ? ((in->modrm >> 3) & 7) | (rexr << 3) : 0;
-    int rm = in->has_modrm ? (in->modrm & 7) | (rexb << 3) : 0;
-    int oreg = (b & 7) | (rexb << 3);
-    int mod3 = in->has_modrm && (in->modrm >> 6) == 3;
-    if (in->rex == 0x40) {
-        int ok = 0;
-        if ((f & B8) && !(f & EXT) && (f & M) && reg >= 4 && reg <= 7)
-            ok = 1;
-        if ((f & (B8 | RMB)) && mod3 && rm >= 4 && rm <= 7)
-            ok = 1;
-        if ((f & B8) && (f & OR) && oreg >= 4 && oreg <= 7)
-            ok = 1;
-        if (!ok)
-            return 0;
-    }
-
     /* Immediates and branch displacements. */
-    int isz = 0;
-    switch (imm) {
-    case I8: case R8: isz = 1; break;
-    case I16: isz = 2; break;
-    case IZ: isz = opsize == 2 ? 2 : 4; break;
-    case IV: isz = opsize; break;
-    case R32: isz = 4; break;
-    }
-    if (i + isz > avail)
-        return avail_sz > 15 && i + isz > 15 ? 0 : -1;
+    int isz = imm_size[imm][opsize == 2 ? 0 : opsize == 8 ? 2 : 1];
     in->imm = 0;
     in->rel = 0;
-    if (isz == 1) {
-        in->imm = (uint32_t)(int32_t)(int8_t)p[i];
-    } else if (isz == 2) {
-        in->imm = (uint32_t)(int32_t)(int16_t)(p[i] | p[i + 1] << 8);
-    } else if (isz >= 4) {
-        in->imm = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 |
-                  (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 3] << 24;
+    if (isz) {
+        if (unlikely(i + isz > avail))
+            return trunc;
+        if (isz == 1) {
+            in->imm = (uint32_t)(int32_t)(int8_t)p[i];
+        } else if (isz == 2) {
+            in->imm = (uint32_t)(int32_t)(int16_t)(p[i] | p[i + 1] << 8);
+        } else {
+            in->imm = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 |
+                      (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 3] << 24;
+        }
+        if (imm >= R8) {
+            in->rel = (int32_t)in->imm;
+            /* Branches take no operand-size or address-size prefix. */
+            if (pfx & (X64_P_66 | X64_P_67))
+                return 0;
+        }
+        i += isz;
     }
-    if (imm == R8 || imm == R32) {
-        in->rel = (int32_t)in->imm;
-        /* Branches take no operand-size or address-size prefix and no REX. */
-        if (pfx & (X64_P_66 | X64_P_67))
-            return 0;
-    }
-    i += isz;
 
-    /* Registers written. A byte write of 4..7 without REX is %ah..%bh. */
-    int nw = 0;
-    if ((f & RW) && in->has_modrm) {
-        if (!((f & B8) && !in->rex && reg >= 4 && reg <= 7))
+    /* Registers written. A byte write of 4..7 without REX is %ah..%bh,
+     * which never touches %rsp, so it is not reported. */
+    in->wreg[0] = in->wreg[1] = in->wreg[2] = X64_NOREG;
+    if (f & (RW | MW | ORW | VW)) {
+        int nw = 0;
+        int hi8 = !rex && (f & B8);
+        if ((f & RW) && in->has_modrm && !(hi8 && reg >= 4 && reg <= 7))
             in->wreg[nw++] = (uint8_t)reg;
-    }
-    if ((f & MW) && mod3 && !(f & RMX)) {
-        if (!((f & (B8 | RMB)) && !in->rex && rm >= 4 && rm <= 7))
+        if ((f & MW) && mod3 && !(f & RMX) &&
+            !(!rex && (f & (B8 | RMB)) && rm >= 4 && rm <= 7))
             in->wreg[nw++] = (uint8_t)rm;
+        if ((f & ORW) && !(hi8 && reg >= 4 && reg <= 7))
+            in->wreg[nw++] = (uint8_t)reg;
+        if (f & VW)
+            in->wreg[nw++] = (uint8_t)vvvv;
     }
-    if (f & ORW) {
-        if (!((f & B8) && !in->rex && oreg >= 4 && oreg <= 7))
-            in->wreg[nw++] = (uint8_t)oreg;
-    }
-    if ((f & VW) && nw < 3)
-        in->wreg[nw++] = (uint8_t)vvvv;
 
+    in->map = (uint8_t)map;
+    in->op = b;
+    in->rex = rex;
     in->kind = kind;
-    in->str = str;
-    in->pfx = (uint8_t)pfx;
+    in->str = e->str;
+    in->pfx = (uint8_t)(pfx & 0x7f);
     in->len = (uint8_t)i;
     return i;
 }
