@@ -112,16 +112,22 @@ int lfiv_verify_elf(const struct lfiv_options *opts, const void *image,
         if (rc)
             break;
 
-        size_t n = (size_t)(end - start);
+        /* Pages past the file bytes hold only int3, which is always valid
+         * and carries no state: only the file-backed pages need checking. */
+        uint64_t fend = page_down(p->p_vaddr + p->p_filesz + PAGE - 1);
+        size_t n = p->p_filesz ? (size_t)(fend - start) : 0;
         uint8_t *buf = malloc(n ? n : 1);
         if (!buf) {
             rc = LFIV_ENOMEM;
             break;
         }
         memset(buf, 0xcc, n);
-        memcpy(buf + (p->p_vaddr - start), img + p->p_offset, p->p_filesz);
+        if (n)
+            memcpy(buf + (p->p_vaddr - start), img + p->p_offset, p->p_filesz);
         struct lfiv_stats st;
         rc = lfiv_verify(opts, buf, n, start, v, &st);
+        if (rc == LFIV_OK)
+            st.bytes = end - start;
         free(buf);
         if (stats) {
             stats->bytes += st.bytes;
