@@ -1,24 +1,39 @@
 #!/bin/sh
-# Run the whole test suite and end with the line "N passed, N failed".
+# Run the whole test suite: the release build's tests, then the verifier
+# tests again in a build with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Ends with the line "N passed, N failed".
 set -u
 BUILD=${1:-build}
-shift 2>/dev/null; meson test -C "$BUILD" --print-errorlogs --num-processes 2 "$@" 2>&1 | sed '/^$/d' | grep -v '^ninja: ' || true
-python3 - "$BUILD/meson-logs/testlog.json" <<'PY'
+SAN=${BUILD}-san
+
+meson test -C "$BUILD" --print-errorlogs --num-processes 2 2>&1 | grep -v '^ninja: '
+
+if [ ! -f "$SAN/build.ninja" ]; then
+    meson setup "$SAN" -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
+        -Db_lundef=false -Dc_args=-fno-sanitize-recover=all -Dfuzz=disabled >/dev/null
+fi
+ninja -C "$SAN" >/dev/null || echo "check: sanitizer build failed"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    meson test -C "$SAN" --suite verify --print-errorlogs --num-processes 2 2>&1 | grep -v '^ninja: '
+
+python3 - "$BUILD/meson-logs/testlog.json" "$SAN/meson-logs/testlog.json" <<'PY'
 import json, sys
 passed = failed = skipped = 0
-try:
-    lines = open(sys.argv[1]).read().splitlines()
-except OSError as e:
-    print(f"check: cannot read test log: {e}")
-    lines = []
-for line in lines:
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"):
-        passed += 1
-    elif r == "SKIP":
-        skipped += 1
-    else:
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError as e:
+        print(f"check: cannot read {path}: {e}")
         failed += 1
+        continue
+    for line in lines:
+        r = json.loads(line)["result"]
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
 if passed + failed == 0:
     failed = 1
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
