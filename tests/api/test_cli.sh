@@ -1,7 +1,7 @@
 #!/bin/sh
-# lfi-verify exit codes and messages. Usage: test_cli.sh LFI_VERIFY HELLO_ELF
+# lfi-verify exit codes and messages. Usage: test_cli.sh LFI_VERIFY HELLO_ELF ESCAPE_ELF
 set -u
-V=$1; HELLO=$2
+V=$1; HELLO=$2; ESCAPE=$3
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 fails=0
 expect() { # expect RC PATTERN -- command...
@@ -14,6 +14,7 @@ expect() { # expect RC PATTERN -- command...
     fi
 }
 expect 0 "verification passed (4096 bytes" "$V" "$HELLO"
+expect 1 "0x1000: 48 89 38  mov %rdi, (%rax): unsafe-memory-operand" "$V" "$ESCAPE"
 out=$("$V" -q "$HELLO" 2>&1); rc=$?
 if [ $rc -ne 0 ] || [ -n "$out" ]; then echo "FAIL: -q printed '$out' (rc $rc)"; fails=$((fails+1)); else echo "ok: -q is silent"; fi
 expect 0 "usage: lfi-verify" "$V" --help
