@@ -28,7 +28,10 @@ for branches to absolute addresses:
 The .text section is extracted with `objcopy -O binary -j .text` and given
 to `lfi-verify --raw --base ADDR [-s stores] [--aligned-targets] FILE`.
 Expected exit status: 0 for the accept corpus, 1 for the reject corpus; a
-reject must also print the expected rule identifier.
+reject must also print the expected rule identifier, so that no reject case
+passes because of an unrelated defect. Accept cases are also linted with
+objdump: every instruction must decode and none may cross a 32-byte bundle
+(so an accept case cannot fail for a layout slip in the corpus itself).
 
 Usage:
   run_corpus.py --verifier build/tools/lfi-verify --expect reject x64/reject.txt
@@ -195,6 +198,36 @@ def assemble(case, tools, tmp):
     return (binf, code), None
 
 
+def disassemble(binf, base, objdump):
+    """[(addr, length, text)] as objdump decodes the raw file."""
+    r = subprocess.run([objdump, "-D", "-b", "binary", "-m", "i386:x86-64",
+                        "--adjust-vma=%#x" % base, binf],
+                       capture_output=True, text=True)
+    insns = []
+    for line in r.stdout.splitlines():
+        m = re.match(r"^\s*([0-9a-f]+):\t([0-9a-f ]+?)\s*(?:\t(.*))?$", line)
+        if not m:
+            continue
+        addr = int(m.group(1), 16)
+        n = len(m.group(2).split())
+        if m.group(3) is None and insns:   # continuation line of long bytes
+            a, l, t = insns[-1]
+            insns[-1] = (a, l + n, t)
+        else:
+            insns.append((addr, n, m.group(3) or ""))
+    return insns
+
+
+def lint_accept(case, binf, tools):
+    """An accept case must decode cleanly and must not cross a bundle."""
+    for addr, n, text in disassemble(binf, case.base, tools.objdump):
+        if "(bad)" in text:
+            return "objdump cannot decode the instruction at %#x" % addr
+        if addr // 32 != (addr + n - 1) // 32:
+            return "instruction at %#x (%s) crosses a bundle boundary" % (addr, text)
+    return None
+
+
 def run_case(case, tools, tmp, expect):
     """Returns (ok, message)."""
     if case.error:
@@ -205,6 +238,10 @@ def run_case(case, tools, tmp, expect):
     if err:
         return False, err
     binf, code = asm
+    if expect == "accept" and tools.objdump:
+        err = lint_accept(case, binf, tools)
+        if err:
+            return False, "corpus error: " + err
     if tools.verifier is None:
         return True, "assembled (%d bytes)" % len(code)
     cmd = [tools.verifier, "--raw", "--base", "%#x" % case.base]

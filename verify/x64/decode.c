@@ -672,6 +672,8 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
             if ((m >> 6) == 3) {
                 if (m != 0xe8 && m != 0xf0 && m != 0xf8) /* lfence mfence sfence */
                     return 0;
+                if (rex)
+                    return 0; /* no register operand: REX has no effect */
                 f = fence_entry.f;
             } else if (reg == 2) {
                 f = mxcsr_ld_entry.f;
@@ -772,12 +774,14 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
                 return 0;
             if (!consumed66 && !is_nop66 && !(f & O16))
                 return 0;
+            if (!consumed66 && rexw)
+                return 0; /* REX.W overrides 66: the prefix has no effect */
             if (consumed66)
                 pfx |= 0x80; /* internal: 66 is not an operand size */
         }
         if (cs && !nop0f)
             return 0;
-        if ((pfx & X64_P_GS) && (kind == X64_K_NOP || kind == X64_K_LEA))
+        if ((pfx & X64_P_GS) && kind == X64_K_LEA)
             return 0;
         /* LOCK only on read-modify-write memory forms. */
         if ((pfx & X64_P_LOCK) && (!(f & LK) || in->has_mem == 0))
@@ -867,6 +871,10 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
             in->wreg[nw++] = (uint8_t)vvvv;
     }
 
+    in->wmask = 0;
+    for (int k = 0; k < 3; k++)
+        if (in->wreg[k] != X64_NOREG)
+            in->wmask |= (uint16_t)(1u << in->wreg[k]);
     in->map = (uint8_t)map;
     in->op = b;
     in->rex = rex;
@@ -875,4 +883,9 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
     in->pfx = (uint8_t)(pfx & 0x7f);
     in->len = (uint8_t)i;
     return i;
+}
+
+int x64_decode_reference(const uint8_t *p, size_t avail, struct x64_insn *in)
+{
+    return x64_decode(p, avail, in);
 }

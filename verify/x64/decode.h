@@ -61,6 +61,7 @@ struct x64_insn {
      * registers 4..7 without REX are %ah..%bh and are reported as
      * X64_NOREG, since they never touch %rsp. */
     uint8_t wreg[3];
+    uint16_t wmask;     /* the same registers as a bit mask */
     /* Memory operand. */
     uint8_t has_mem;    /* 0 none, else bit 0 read, bit 1 write, bit 2 no access (lea/nop) */
     uint8_t base;       /* X64_*, X64_RIP or X64_NOREG */
@@ -77,5 +78,9 @@ enum { X64_MEM_R = 1, X64_MEM_W = 2, X64_MEM_NOACCESS = 4 };
  * fills *in; 0 if the bytes are not an allowed encoding; -1 if the
  * instruction would run past `avail` bytes. */
 int x64_decode(const uint8_t *p, size_t avail, struct x64_insn *in);
+
+/* The reference path of the decoder, without any fast path for common
+ * encodings; tests check that both agree. (Today they are the same.) */
+int x64_decode_reference(const uint8_t *p, size_t avail, struct x64_insn *in);
 
 #endif

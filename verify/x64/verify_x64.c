@@ -183,11 +183,16 @@ static bool update_state(struct bundle_state *s, const struct x64_insn *in,
         s->regs |= 1ull << (ST_ZX32 + d);
         s->origin[d] = (uint8_t)off;
         return true;
+    case 0x25: /* andl $0xffffffe0,%eax (short form) */
     case 0x81: case 0x83: /* andl $0xffffffe0,%eX */
-        if (!is_mod3(in) || in->opsize != 4 || in->pfx ||
-            ((in->modrm >> 3) & 7) != 4 || in->imm != 0xffffffe0u)
+        if (in->opsize != 4 || in->pfx || in->imm != 0xffffffe0u)
             return false;
-        d = in->wreg[0];
+        if (in->op == 0x25)
+            d = X64_RAX;
+        else if (!is_mod3(in) || ((in->modrm >> 3) & 7) != 4)
+            return false;
+        else
+            d = in->wreg[0];
         forget(s, d);
         s->regs |= (1ull << (ST_ZX32 + d)) | (1ull << (ST_MASK + d));
         s->origin[d] = (uint8_t)off;
