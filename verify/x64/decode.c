@@ -544,7 +544,7 @@ static const uint8_t imm_size[7][3] = {
     [R32] = { 4, 4, 4 },
 };
 
-int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
+int x64_decode_reference(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
 {
     int avail = avail_sz > 15 ? 15 : (int)avail_sz;
     /* What to return when the bytes run out: past 15 bytes the encoding is
@@ -697,6 +697,8 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
     unsigned used = 0; /* REX bits consumed: bit0 B, bit1 X, bit2 R */
     int reg = 0, rm = 0, mod3 = 0;
     in->has_modrm = 0;
+    in->modrm = 0;
+    in->scale = 1;
     in->has_mem = 0;
     in->base = in->index = X64_NOREG;
     in->disp = 0;
@@ -885,7 +887,184 @@ int x64_decode(const uint8_t *p, size_t avail_sz, struct x64_insn *in)
     return i;
 }
 
-int x64_decode_reference(const uint8_t *p, size_t avail, struct x64_insn *in)
+/* Fast path for the common encodings: no prefix or the segue pair 65 67,
+ * an optional REX, the one-byte or 0f map (no mandatory prefix), no
+ * special-cased opcode. It reads up to 16 bytes, so it needs avail >= 16.
+ * It never rejects: anything it does not handle goes to the reference
+ * decoder, and for everything it accepts it produces exactly what
+ * x64_decode_reference produces (tests/fuzz/diff_decode.c checks this). */
+static inline int decode_fast(const uint8_t *p, struct x64_insn *in)
 {
-    return x64_decode(p, avail, in);
+    unsigned i = 0, pfx = 0, b = p[0];
+    if (b == 0x65) {
+        if (p[1] != 0x67)
+            return -1;
+        pfx = X64_P_GS | X64_P_67;
+        i = 2;
+        b = p[2];
+    }
+    unsigned rex = 0;
+    if ((b & 0xf0) == 0x40) {
+        rex = b;
+        b = p[++i];
+    }
+    const struct entry *e;
+    unsigned map = X64_MAP_1B;
+    if (b == 0x0f) {
+        b = p[++i];
+        if (b == 0x38 || b == 0x3a)
+            return -1;
+        e = &map0f[0][b];
+        map = X64_MAP_0F;
+    } else {
+        e = &map1b[b];
+    }
+    i++;
+    uint32_t f = e->f;
+    if (unlikely((f & (VALID | SPEC | X87)) != VALID))
+        return -1; /* also prefixes, REX or c4 in opcode position */
+
+    unsigned imm = e->imm, kind = e->kind, used = 0, reg = 0, rm = 0, mod3 = 0;
+    unsigned has_mem = 0, base = X64_NOREG, index = X64_NOREG, scale = 1;
+    int32_t disp = 0;
+    uint8_t m = 0;
+    if (f & M) {
+        m = p[i++];
+        reg = ((m >> 3) & 7) | ((rex & 4) << 1);
+        rm = (m & 7) | ((rex & 1) << 3);
+        if (f & GRP) {
+            const struct entry *g = &groups[e->grp][(m >> 3) & 7];
+            if (unlikely(!(g->f & VALID)))
+                return -1;
+            f |= g->f;
+            imm |= g->imm;
+            if (g->kind != X64_K_PLAIN)
+                kind = g->kind;
+        }
+        if (!(f & EXT))
+            used = 4;
+        if (m >= 0xc0) {
+            if (unlikely(f & MEMO))
+                return -1;
+            mod3 = 1;
+            used |= 1;
+        } else {
+            if (unlikely(f & REGO))
+                return -1;
+            unsigned mod = m >> 6, rmf = m & 7;
+            if (rmf == 4) {
+                unsigned sb = p[i++];
+                unsigned x = ((sb >> 3) & 7) | ((rex & 2) << 2);
+                used |= 2;
+                scale = 1u << (sb >> 6);
+                if (x != 4)
+                    index = x;
+                else if (unlikely(sb >> 6))
+                    return -1;
+                if ((sb & 7) == 5 && mod == 0) {
+                    mod = 2; /* disp32, no base */
+                } else {
+                    base = (sb & 7) | ((rex & 1) << 3);
+                    used |= 1;
+                }
+            } else if (rmf == 5 && mod == 0) {
+                base = X64_RIP;
+                mod = 2;
+            } else {
+                base = rm;
+                used |= 1;
+            }
+            if (mod == 1) {
+                disp = (int8_t)p[i];
+                i += 1;
+            } else if (mod == 2) {
+                uint32_t d;
+                memcpy(&d, p + i, 4);
+                disp = (int32_t)d;
+                i += 4;
+            }
+            has_mem = (f & NA) ? X64_MEM_NOACCESS
+                    : ((f & MR) ? X64_MEM_R : 0) | ((f & MW) ? X64_MEM_W : 0);
+            if (!has_mem)
+                has_mem = X64_MEM_R | X64_MEM_W;
+        }
+    } else if (f & OR) {
+        reg = (b & 7) | ((rex & 1) << 3);
+        used = 1;
+    }
+
+    if (unlikely(rex)) {
+        if ((rex & 8) && !(f & W))
+            return -1;
+        if (rex & 7 & ~used)
+            return -1;
+        if (rex == 0x40 &&
+            !(((f & B8) && !(f & EXT) && reg - 4 < 4) ||
+              ((f & (B8 | RMB)) && mod3 && rm - 4 < 4)))
+            return -1;
+    }
+    if (unlikely((f & WREQ) && !(rex & 8)))
+        return -1;
+    if (unlikely(pfx) && (!has_mem || kind == X64_K_LEA))
+        return -1;
+
+    unsigned opsize = (f & B8) ? 1 : ((rex & 8) || (f & D64)) ? 8 : 4;
+
+    /* Immediate. */
+    unsigned isz = imm_size[imm][opsize >> 3 ? 2 : 1];
+    uint32_t iv = 0;
+    if (isz) {
+        if (isz == 1)
+            iv = (uint32_t)(int32_t)(int8_t)p[i];
+        else
+            memcpy(&iv, p + i, 4);
+        i += isz;
+    }
+
+    /* Registers written; byte writes of 4..7 without REX are %ah..%bh. */
+    unsigned wmask = 0;
+    in->wreg[0] = in->wreg[1] = in->wreg[2] = X64_NOREG;
+    if (f & (RW | MW | ORW)) {
+        unsigned nw = 0;
+        int hi8 = !rex && (f & B8);
+        if ((f & (RW | ORW)) && !(hi8 && reg - 4 < 4)) {
+            in->wreg[nw++] = (uint8_t)reg;
+            wmask = 1u << reg;
+        }
+        if ((f & MW) && mod3 && !(f & RMX) &&
+            !(!rex && (f & (B8 | RMB)) && rm - 4 < 4)) {
+            in->wreg[nw++] = (uint8_t)rm;
+            wmask |= 1u << rm;
+        }
+    }
+    in->wmask = (uint16_t)wmask;
+
+    in->has_mem = (uint8_t)has_mem;
+    in->base = (uint8_t)base;
+    in->index = (uint8_t)index;
+    in->scale = (uint8_t)scale;
+    in->disp = disp;
+    in->has_modrm = (uint8_t)((f & M) != 0);
+    in->modrm = m;
+    in->opsize = (uint8_t)opsize;
+    in->imm = iv;
+    in->rel = imm >= R8 ? (int32_t)iv : 0;
+    in->map = (uint8_t)map;
+    in->op = (uint8_t)b;
+    in->rex = (uint8_t)rex;
+    in->kind = (uint8_t)kind;
+    in->str = e->str;
+    in->pfx = (uint8_t)pfx;
+    in->len = (uint8_t)i;
+    return (int)i;
+}
+
+int x64_decode(const uint8_t *p, size_t avail, struct x64_insn *in)
+{
+    if (likely(avail >= 16)) {
+        int n = decode_fast(p, in);
+        if (likely(n > 0))
+            return n;
+    }
+    return x64_decode_reference(p, avail, in);
 }

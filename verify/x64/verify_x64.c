@@ -274,8 +274,10 @@ static int add_pending(struct ctx *c, uint64_t target, size_t from)
     return 0;
 }
 
-static int check_insn(struct ctx *c, struct bundle_state *s,
-                      const struct x64_insn *in, size_t off, unsigned boff)
+/* All the rules, for any instruction. check_insn screens the common case
+ * first and sends everything else here. */
+static int check_insn_full(struct ctx *c, struct bundle_state *s,
+                           const struct x64_insn *in, size_t off, unsigned boff)
 {
     bool full = c->opts->mode == LFIV_MODE_FULL;
     uint64_t next = c->addr + off + in->len;
@@ -425,6 +427,49 @@ static int check_insn(struct ctx *c, struct bundle_state *s,
         return 0;
     if (!update_state(s, in, boff, next))
         reset_state(s);
+    return 0;
+}
+
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Opcodes (one-byte map) of the state-setting shapes. */
+static const uint8_t setter_op[256] = {
+    [0x89] = 1, [0x8b] = 1, [0x25] = 1, [0x81] = 1, [0x83] = 1,
+    [0x01] = 1, [0x03] = 1, [0x09] = 1, [0x0b] = 1, [0x8d] = 1,
+};
+
+/* The common case first: no re-base pending, no memory operand or a plain
+ * one (%gs, or %rsp/%rip/%r14 with a small displacement), no reserved
+ * register written, nothing but plain instructions, nops and aligned
+ * direct branches. Everything else goes through check_insn_full, which
+ * gives the same verdict for these too. */
+static inline int check_insn(struct ctx *c, struct bundle_state *s,
+                             const struct x64_insn *in, size_t off, unsigned boff)
+{
+    unsigned kind = in->kind;
+    if (unlikely(s->rsp_pending || kind >= X64_K_JMP_IND ||
+                 (in->wmask & ((1u << X64_RSP) | (1u << X64_R14)))))
+        return check_insn_full(c, s, in, off, boff);
+    if (in->has_mem & (X64_MEM_R | X64_MEM_W)) {
+        bool need = c->opts->mode == LFIV_MODE_FULL || (in->has_mem & X64_MEM_W);
+        if (need && !(in->pfx & X64_P_GS) &&
+            ((in->pfx & X64_P_67) || in->index != X64_NOREG ||
+             !(in->base == X64_RSP || in->base == X64_RIP || in->base == X64_R14) ||
+             !disp_ok(in->disp)))
+            return check_insn_full(c, s, in, off, boff);
+    }
+    if (kind == X64_K_BRANCH || kind == X64_K_CALL) {
+        uint64_t target = c->addr + off + in->len + (uint64_t)(int64_t)in->rel;
+        if (unlikely((target & BOX_MASK) != (c->addr & BOX_MASK) || target % BUNDLE))
+            return check_insn_full(c, s, in, off, boff);
+    }
+    /* Register state: setters update, nops keep, the rest forgets. */
+    if (kind == X64_K_NOP)
+        return 0;
+    if (in->map == X64_MAP_1B && setter_op[in->op] &&
+        update_state(s, in, boff, c->addr + off + in->len))
+        return 0;
+    reset_state(s);
     return 0;
 }
 
