@@ -180,6 +180,9 @@ static void test_args(void)
     CHECK(lfiv_verify(NULL, ok, sizeof ok, 0x10000, &v, NULL) == LFIV_EINVAL, "NULL options");
     CHECK(lfiv_verify(&o, NULL, 32, 0x10000, &v, NULL) == LFIV_EINVAL, "NULL code");
     CHECK(lfiv_verify(&o, NULL, 0, 0x10000, &v, NULL) == LFIV_OK, "empty code");
+    CHECK(lfiv_verify(&o, NULL, 0, 0x100000000ull, &v, NULL) == LFIV_OK, "empty code at a box start");
+    CHECK(lfiv_verify(&o, nop, sizeof nop, 0x100000000ull - 32, &v, NULL) == LFIV_OK,
+          "code ending exactly at the box end");
     o.mode = 7;
     CHECK(lfiv_verify(&o, ok, sizeof ok, 0x10000, &v, NULL) == LFIV_EINVAL, "bad mode");
     o = full;

@@ -490,7 +490,8 @@ int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
                            "(bundles are counted from absolute addresses)");
         return LFIV_REJECTED;
     }
-    if (size > (uint64_t)1 << 32 || ((addr + size - 1) & BOX_MASK) != (addr & BOX_MASK)) {
+    if (size > (uint64_t)1 << 32 ||
+        (size && ((addr + size - 1) & BOX_MASK) != (addr & BOX_MASK))) {
         lfiv_set_violation(v, LFIV_ARCH_X64, code, 0, 0, addr, 0,
                            LFIV_RULE_ADDRESS,
                            "code does not fit inside one 4 GiB sandbox");
