@@ -651,6 +651,11 @@ TOOLCHAINS = {
                 'gas', False),
     # clang 14 cannot reserve registers on x86-64: %r14 is renamed to %r11
     'clang': (['clang'] + COMMON, 'llvm', True),
+    # more encodings: -O3 vectorisation with SSE4.2/POPCNT (x86-64-v2)
+    'gcc-v2': (['gcc'] + COMMON + ['-O3', '-march=x86-64-v2',
+                                   '-ffixed-r11', '-ffixed-r14'], 'gas', False),
+    'clang-v2': (['clang'] + COMMON + ['-O3', '-march=x86-64-v2'], 'llvm', True),
+    'gcc-Os': (['gcc'] + COMMON + ['-Os', '-ffixed-r11', '-ffixed-r14'], 'gas', False),
 }
 
 
@@ -661,15 +666,20 @@ def find_dir(src, pattern):
     return d[-1]
 
 
-def programs(src):
-    """name -> (list of C files, extra flags)."""
+def programs(src, gen):
+    """name -> (list of C files, extra flags). `gen`: a directory for
+    generated headers."""
     progs = {}
+    os.makedirs(gen, exist_ok=True)
+    # Debian's lua5.4 patches include a header that debian/rules generates.
+    with open(os.path.join(gen, 'lua5.4-deb-multiarch.h'), 'w') as f:
+        f.write('#define DEB_HOST_MULTIARCH "x86_64-linux-gnu"\n')
     sq = os.path.join(src, 'sqlite3-amalgamation', 'sqlite3.c')
     progs['sqlite3'] = ([sq], [])
     lua = os.path.join(find_dir(src, 'lua5.4-*'), 'src')
     files = sorted(f for f in glob.glob(os.path.join(lua, '*.c'))
                    if os.path.basename(f) not in ('luac.c', 'onelua.c'))
-    progs['lua'] = (files, ['-I' + lua, '-DLUA_USE_POSIX'])
+    progs['lua'] = (files, ['-I' + lua, '-I' + gen, '-DLUA_USE_POSIX'])
     z = find_dir(src, 'zlib-*')
     zf = ['adler32', 'compress', 'crc32', 'deflate', 'gzclose', 'gzlib', 'gzread',
           'gzwrite', 'infback', 'inffast', 'inflate', 'inftrees', 'trees',
@@ -680,6 +690,22 @@ def programs(src):
           'decompress', 'bzlib', 'bzip2']
     progs['bzip2'] = ([os.path.join(bz, f + '.c') for f in bf],
                       ['-I' + bz, '-D_FILE_OFFSET_BITS=64'])
+    # musl: the portable C sources (the per-architecture assembly files are
+    # left out; what they define becomes stubs). Its inline assembly brings
+    # syscall, %fs thread-pointer loads, lock prefixes and string ops.
+    mu = find_dir(src, 'musl-[0-9]*')
+    mg = os.path.join(src, 'musl-gen')
+    files = sorted(glob.glob(os.path.join(mu, 'src', '*', '*.c')) +
+                   glob.glob(os.path.join(mu, 'src', 'malloc', 'mallocng', '*.c')))
+    progs['musl'] = (files, ['-std=c99', '-ffreestanding', '-nostdinc',
+                             '-D_XOPEN_SOURCE=700',
+                             '-I' + os.path.join(mu, 'arch', 'x86_64'),
+                             '-I' + os.path.join(mu, 'arch', 'generic'),
+                             '-I' + os.path.join(mg, 'obj', 'src', 'internal'),
+                             '-I' + os.path.join(mu, 'src', 'include'),
+                             '-I' + os.path.join(mu, 'src', 'internal'),
+                             '-I' + os.path.join(mg, 'obj', 'include'),
+                             '-I' + os.path.join(mu, 'include')])
     return progs
 
 
@@ -695,7 +721,7 @@ def run(cmd, **kw):
 def build_object(job):
     cfile, tc, flags, wdir, idx = job
     cc, asm, rename = TOOLCHAINS[tc]
-    base = '%02d_%s' % (idx, os.path.splitext(os.path.basename(cfile))[0])
+    base = '%04d_%s' % (idx, os.path.splitext(os.path.basename(cfile))[0])
     s = os.path.join(wdir, base + '.s')
     ls = os.path.join(wdir, base + '.lfi.s')
     o = os.path.join(wdir, base + '.o')
@@ -712,12 +738,30 @@ def build_object(job):
     return o, rw.stats, rw.ud2_reasons
 
 
-def build(name, tc, files, flags, out, jobs, log):
-    wdir = os.path.join(out, 'obj', '%s-%s' % (name, tc))
-    os.makedirs(wdir, exist_ok=True)
-    jl = [(f, tc, flags, wdir, i) for i, f in enumerate(files)]
+def compile_all(wanted, progs, out, jobs):
+    """Compile, rewrite and assemble every source of every wanted
+    (program, toolchain) in one process pool, biggest files first."""
+    jl = []
+    for name, tc in wanted:
+        files, flags = progs[name]
+        wdir = os.path.join(out, 'obj', '%s-%s' % (name, tc))
+        os.makedirs(wdir, exist_ok=True)
+        jl += [(f, tc, flags, wdir, i) for i, f in enumerate(files)]
+    order = sorted(range(len(jl)), key=lambda k: -os.path.getsize(jl[k][0]))
+    results = [None] * len(jl)
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as ex:
-        results = list(ex.map(build_object, jl))
+        futs = {ex.submit(build_object, jl[k]): k for k in order}
+        for fu in concurrent.futures.as_completed(futs):
+            results[futs[fu]] = fu.result()
+    byprog = {}
+    for job, r in zip(jl, results):
+        byprog.setdefault(job[3], []).append(r)
+    return byprog
+
+
+def build(name, tc, results, out, log):
+    """Link one program from its objects (with stubs) and post-process it."""
+    wdir = os.path.join(out, 'obj', '%s-%s' % (name, tc))
     objs = [r[0] for r in results]
     insns = sum(r[1]['insns'] for r in results)
     ud2 = sum(r[1]['ud2'] for r in results)
@@ -761,7 +805,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--src', help='directory with the sources')
     ap.add_argument('--out', help='output directory')
-    ap.add_argument('--only', action='append', help='build only PROGRAM-TOOLCHAIN')
+    ap.add_argument('--only', action='append', help='build only PROGRAM-TOOLCHAIN (for example sqlite3-gcc-v2)')
     ap.add_argument('-j', type=int, default=os.cpu_count() or 1)
     ap.add_argument('--rewrite', nargs=2, metavar=('IN', 'OUT'),
                     help='only rewrite one .s file (gas flavour)')
@@ -775,16 +819,24 @@ def main():
     if not a.src or not a.out:
         ap.error('--src and --out are required')
     os.makedirs(a.out, exist_ok=True)
-    progs = programs(a.src)
+    progs = programs(a.src, os.path.join(a.out, 'obj', 'include'))
     wanted = [('sqlite3', 'gcc'), ('sqlite3', 'gcc-a32'), ('sqlite3', 'clang'),
+              ('sqlite3', 'gcc-v2'), ('sqlite3', 'clang-v2'), ('sqlite3', 'gcc-Os'),
               ('lua', 'gcc'), ('lua', 'clang'), ('zlib', 'gcc'), ('zlib', 'clang'),
-              ('bzip2', 'gcc'), ('bzip2', 'clang')]
+              ('bzip2', 'gcc'), ('bzip2', 'clang'), ('musl', 'gcc'), ('musl', 'clang')]
     if a.only:
-        wanted = [w for w in wanted if '%s-%s' % w in a.only]
+        wanted = []
+        for o in a.only:
+            name, _, tc = o.partition('-')
+            if name not in progs or tc not in TOOLCHAINS:
+                ap.error('--only %s: programs are %s, toolchains %s' %
+                         (o, ', '.join(progs), ', '.join(TOOLCHAINS)))
+            wanted.append((name, tc))
+    byprog = compile_all(wanted, progs, a.out, a.j)
     with open(os.path.join(a.out, 'BUILD.log'), 'a') as log:
         for name, tc in wanted:
-            files, flags = progs[name]
-            build(name, tc, files, flags, a.out, a.j, log)
+            wdir = os.path.join(a.out, 'obj', '%s-%s' % (name, tc))
+            build(name, tc, byprog[wdir], a.out, log)
 
 
 if __name__ == '__main__':
