@@ -8,22 +8,24 @@
 #ifdef LFIV_HAVE_ZYDIS
 #include <Zydis/Zydis.h>
 
-void lfiv_disasm(enum lfiv_arch arch, const uint8_t *p, size_t n, uint64_t addr,
-                 char *buf, size_t bufsz)
+size_t lfiv_disasm(enum lfiv_arch arch, const uint8_t *p, size_t n, uint64_t addr,
+                   char *buf, size_t bufsz)
 {
     ZydisDisassembledInstruction ins;
     if (arch == LFIV_ARCH_X64 &&
         ZYAN_SUCCESS(ZydisDisassembleATT(ZYDIS_MACHINE_MODE_LONG_64, addr, p, n, &ins))) {
         snprintf(buf, bufsz, "%s", ins.text);
-        return;
+        return ins.info.length;
     }
     snprintf(buf, bufsz, "(bad)");
+    return 0;
 }
 #else
-void lfiv_disasm(enum lfiv_arch arch, const uint8_t *p, size_t n, uint64_t addr,
-                 char *buf, size_t bufsz)
+size_t lfiv_disasm(enum lfiv_arch arch, const uint8_t *p, size_t n, uint64_t addr,
+                   char *buf, size_t bufsz)
 {
     (void)arch; (void)p; (void)n; (void)addr;
     snprintf(buf, bufsz, "(no disassembler)");
+    return 0;
 }
 #endif

@@ -51,10 +51,15 @@ void lfiv_set_violation(struct lfiv_violation *v, enum lfiv_arch arch,
     if (n)
         memcpy(v->bytes, code + off, n);
     v->nbytes = (uint8_t)n;
-    if (n)
-        lfiv_disasm(arch, v->bytes, n, v->addr, v->disasm, sizeof v->disasm);
-    else
+    if (n) {
+        size_t dl = lfiv_disasm(arch, v->bytes, n, v->addr, v->disasm, sizeof v->disasm);
+        /* An instruction we do not know: show as many bytes as the
+         * disassembler says it has. */
+        if (len <= 0 && dl > 0 && dl < n)
+            v->nbytes = (uint8_t)dl;
+    } else {
         snprintf(v->disasm, sizeof v->disasm, "(none)");
+    }
     snprintf(v->message, sizeof v->message, "%s", msg);
 }
 

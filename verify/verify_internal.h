@@ -11,8 +11,9 @@ void lfiv_set_violation(struct lfiv_violation *v, enum lfiv_arch arch,
                         uint64_t addr, int len, enum lfiv_rule rule,
                         const char *msg);
 
-/* Disassemble one instruction into buf (AT&T syntax); "(bad)" if it cannot. */
-void lfiv_disasm(enum lfiv_arch arch, const uint8_t *p, size_t n, uint64_t addr,
-                 char *buf, size_t bufsz);
+/* Disassemble one instruction into buf (AT&T syntax); "(bad)" if it cannot.
+ * Returns the instruction's length as the disassembler sees it, or 0. */
+size_t lfiv_disasm(enum lfiv_arch arch, const uint8_t *p, size_t n, uint64_t addr,
+                   char *buf, size_t bufsz);
 
 #endif
