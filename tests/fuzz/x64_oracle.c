@@ -52,7 +52,6 @@ struct ctx {
     unsigned flags;
     struct x64_oracle_report *r;
     ZydisDecoder intel, amd;
-    ZydisFormatter fmt;
     /* per-byte maps over the buffer */
     uint8_t *start;     /* an instruction starts here */
     uint8_t *nontarget; /* direct branches may not land here */
@@ -65,8 +64,10 @@ struct ctx {
     struct regstate st[16];
     /* the previous instruction (same bundle only) */
     bool prev_esp32;     /* it was a 32-bit write to %esp */
-    bool prev_lea_r11;   /* it was lea disp(%rip),%r11 */
-    uint64_t prev_lea_target;
+    /* lea L(%rip),%r11 earlier in this bundle, %r11 not written since */
+    bool rt_valid;
+    uint64_t rt_target;
+    int rt_chain;
 };
 
 static int gpr_index(ZydisRegister reg)
@@ -111,7 +112,9 @@ static int fail(struct ctx *c, size_t off, const char *fmt, ...)
     ZydisDecodedOperand op[ZYDIS_MAX_OPERAND_COUNT];
     if (ZYAN_SUCCESS(ZydisDecoderDecodeFull(&c->intel, c->code + off, n, &in, op))) {
         r->nbytes = in.length;
-        disasm_at(&c->fmt, &in, op, c->addr + off, r->disasm, sizeof r->disasm);
+        ZydisFormatter zf;
+        ZydisFormatterInit(&zf, ZYDIS_FORMATTER_STYLE_ATT);
+        disasm_at(&zf, &in, op, c->addr + off, r->disasm, sizeof r->disasm);
     } else {
         snprintf(r->disasm, sizeof r->disasm, "(bad)");
     }
@@ -218,10 +221,12 @@ static bool category_forbidden(const ZydisDecodedInstruction *in)
         return in->mnemonic != ZYDIS_MNEMONIC_HLT;
     case ZYDIS_CATEGORY_CET:
         return in->mnemonic != ZYDIS_MNEMONIC_ENDBR64;
+    case ZYDIS_CATEGORY_XSAVE:
+        return in->mnemonic != ZYDIS_MNEMONIC_XGETBV;
     case ZYDIS_CATEGORY_RET: case ZYDIS_CATEGORY_SYSCALL: case ZYDIS_CATEGORY_SYSRET:
     case ZYDIS_CATEGORY_IO: case ZYDIS_CATEGORY_IOSTRINGOP: case ZYDIS_CATEGORY_SEGOP:
     case ZYDIS_CATEGORY_MMX: case ZYDIS_CATEGORY_AMD3DNOW:
-    case ZYDIS_CATEGORY_XSAVE: case ZYDIS_CATEGORY_XSAVEOPT:
+    case ZYDIS_CATEGORY_XSAVEOPT:
     case ZYDIS_CATEGORY_RDRAND: case ZYDIS_CATEGORY_RDSEED: case ZYDIS_CATEGORY_RDPID:
     case ZYDIS_CATEGORY_RDPRU: case ZYDIS_CATEGORY_RDWRFSGS: case ZYDIS_CATEGORY_PKU:
     case ZYDIS_CATEGORY_MOVDIR: case ZYDIS_CATEGORY_CLZERO: case ZYDIS_CATEGORY_SGX:
@@ -248,6 +253,7 @@ static bool isa_documented(const ZydisDecodedInstruction *in)
     case ZYDIS_ISA_EXT_PCLMULQDQ: case ZYDIS_ISA_EXT_BMI1: case ZYDIS_ISA_EXT_BMI2:
     case ZYDIS_ISA_EXT_ADOX_ADCX: case ZYDIS_ISA_EXT_LZCNT: case ZYDIS_ISA_EXT_PAUSE:
     case ZYDIS_ISA_EXT_AMD3DNOW_PREFETCH: /* prefetchw */
+    case ZYDIS_ISA_EXT_MOVBE: /* a load or store with a byte swap */
         return true;
     case ZYDIS_ISA_EXT_CET:
         return in->mnemonic == ZYDIS_MNEMONIC_ENDBR64;
@@ -358,6 +364,26 @@ static int check_encoding(struct ctx *c, size_t off, const ZydisDecodedInstructi
     return 0;
 }
 
+int x64_oracle_insn_policy(const uint8_t *p, size_t avail, struct x64_oracle_report *r)
+{
+    struct ctx c;
+    memset(&c, 0, sizeof c);
+    memset(r, 0, sizeof *r);
+    if (avail > 15)
+        avail = 15;
+    c.code = p;
+    c.size = avail;
+    c.r = r;
+    init_decoders(&c.intel, &c.amd);
+    ZydisDecodedInstruction in;
+    ZydisDecodedOperand op[ZYDIS_MAX_OPERAND_COUNT];
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&c.intel, p, avail, &in, op))) {
+        fail(&c, 0, "Zydis cannot decode this instruction");
+        return 2;
+    }
+    return check_encoding(&c, 0, &in, op);
+}
+
 /* ---- register state -------------------------------------------------------- */
 
 static void mark_chain(struct ctx *c, int from)
@@ -384,6 +410,13 @@ static int check_mem(struct ctx *c, size_t off, const ZydisDecodedInstruction *i
     if (m->type != ZYDIS_MEMOP_TYPE_MEM)
         return fail(c, off, "MIB/VSIB memory operand");
     if (c->mode == LFIV_MODE_STORES && !(o->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+        return 0;
+    /* The stack access of push/pop/call: it always uses the 64-bit %rsp
+     * (the stack address size ignores 67), which stays in the box. */
+    if (o->visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN && m->base == ZYDIS_REGISTER_RSP &&
+        m->index == ZYDIS_REGISTER_NONE && !m->disp.has_displacement &&
+        (in->mnemonic == ZYDIS_MNEMONIC_PUSH || in->mnemonic == ZYDIS_MNEMONIC_POP ||
+         in->mnemonic == ZYDIS_MNEMONIC_CALL))
         return 0;
     if (m->segment == ZYDIS_REGISTER_FS)
         return fail(c, off, "%%fs memory operand");
@@ -598,15 +631,16 @@ static int check_control(struct ctx *c, size_t off, const ZydisDecodedInstructio
             in->address_width != 64 || (in->attributes & ZYDIS_ATTRIB_HAS_SEGMENT) ||
             d < -32 || d > 24 || d % 8 != 0)
             return fail(c, off, "indirect jump through memory that is not a runtime call");
-        if (!c->prev_lea_r11)
-            return fail(c, off, "runtime call not preceded by leaq L(%%rip),%%r11 in its bundle");
-        uint64_t L = c->prev_lea_target;
+        if (!c->rt_valid)
+            return fail(c, off, "runtime call without leaq L(%%rip),%%r11 earlier in its "
+                        "bundle (and %%r11 unchanged since)");
+        uint64_t L = c->rt_target;
         bool ok = (L == end && off + in->length < c->size) ||
-                  (L % BUNDLE == 0 && L >= c->addr && L < c->addr + c->size);
+                  (L % BUNDLE == 0 && L - c->addr < c->size);
         if (!ok)
             return fail(c, off, "runtime call return address 0x%" PRIx64 " is neither the next "
                         "instruction nor a bundle start in the buffer", L);
-        c->nontarget[off] = 1;
+        mark_chain(c, c->rt_chain);
         return 0;
     }
     return fail(c, off, "indirect %s through memory", ZydisMnemonicGetString(in->mnemonic));
@@ -642,12 +676,17 @@ static int check_insn(struct ctx *c, size_t off, const ZydisDecodedInstruction *
         c->nontarget[off] = 1;
     update_state(c, in, op);
     c->prev_esp32 = esp32;
-    c->prev_lea_r11 = false;
+    for (int i = 0; i < in->operand_count; i++)
+        if (op[i].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+            (op[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE) && is_gpr_class(op[i].reg.value) &&
+            gpr_index(op[i].reg.value) == X64_R11)
+            c->rt_valid = false;
     if (in->mnemonic == ZYDIS_MNEMONIC_LEA && is_reg(&op[0], ZYDIS_REGISTER_R11) &&
         op[1].mem.base == ZYDIS_REGISTER_RIP && op[1].mem.index == ZYDIS_REGISTER_NONE &&
         in->address_width == 64) {
-        c->prev_lea_r11 = true;
-        c->prev_lea_target = c->addr + off + in->length + (uint64_t)op[1].mem.disp.value;
+        c->rt_valid = true;
+        c->rt_chain = c->bn - 1;
+        c->rt_target = c->addr + off + in->length + (uint64_t)op[1].mem.disp.value;
     }
     return 0;
 }
@@ -681,7 +720,7 @@ static int run(struct ctx *c)
             memset(c->st, 0, sizeof c->st);
             c->bn = 0;
             c->prev_esp32 = false;
-            c->prev_lea_r11 = false;
+            c->rt_valid = false;
         }
         c->start[off] = 1;
         c->boff[c->bn] = off;
@@ -701,7 +740,7 @@ static int run(struct ctx *c)
             return fail(c, c->br[i].off, "branch target 0x%" PRIx64 " outside the 4 GiB box", t);
         if ((c->flags & LFIV_ALIGNED_TARGETS) && t % BUNDLE != 0)
             return fail(c, c->br[i].off, "branch target 0x%" PRIx64 " not 32-byte aligned", t);
-        if (t >= c->addr && t < c->addr + c->size) {
+        if (t - c->addr < c->size) { /* inside the buffer (no overflow) */
             size_t to = (size_t)(t - c->addr);
             if (!c->start[to])
                 return fail(c, c->br[i].off, "branch target 0x%" PRIx64
@@ -730,11 +769,12 @@ int x64_oracle_check(const uint8_t *code, size_t size, uint64_t addr, int mode,
     c.flags = flags;
     c.r = r;
     init_decoders(&c.intel, &c.amd);
-    ZydisFormatterInit(&c.fmt, ZYDIS_FORMATTER_STYLE_ATT);
     if (addr % BUNDLE != 0)
         return fail(&c, 0, "code address not 32-byte aligned");
     if (size == 0)
         return 0;
+    if (size > ((uint64_t)1 << 32) - (addr & 0xffffffffu))
+        return fail(&c, 0, "code does not fit in one 4 GiB box");
     c.start = calloc(size, 1);
     c.nontarget = calloc(size, 1);
     c.br = calloc(size, sizeof *c.br);

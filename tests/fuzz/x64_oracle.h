@@ -34,6 +34,12 @@ int x64_oracle_check(const uint8_t *code, size_t size, uint64_t addr,
 /* One line "0x10020 (+0x20): 48 89 c6  mov ...: message" into buf. */
 int x64_oracle_format(const struct x64_oracle_report *r, char *buf, size_t n);
 
+/* The context-free part of the check (forbidden instructions, ISA
+ * extensions, register classes, prefixes) on the one instruction at p.
+ * Returns 0 if it passes, 1 with *r filled if not, 2 if Zydis cannot decode
+ * it. */
+int x64_oracle_insn_policy(const uint8_t *p, size_t avail, struct x64_oracle_report *r);
+
 /* Length of the instruction at p as Zydis decodes it in 64-bit mode, with
  * Intel (vendor = 0) or AMD (vendor = 1) branch semantics; 0 if Zydis cannot
  * decode it. Used by the differential tests. */

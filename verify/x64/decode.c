@@ -56,7 +56,7 @@ struct entry {
 
 /* Groups (indexed by ModRM.reg). */
 enum { G_ALU = 1, G_SHIFT, G_F6, G_F7, G_FE, G_FF, G_C6, G_C7, G_8F, G_BA,
-       G_PREFETCH, G_NOP, G_SETCC, G_PS71, G_PS72, G_PS73, G_BLS, NGROUPS };
+       G_PREFETCH, G_PREFETCHW, G_NOP, G_SETCC, G_PS71, G_PS72, G_PS73, G_BLS, NGROUPS };
 
 #define ALU_RMW (MW | MR | LK)
 static const struct entry groups[NGROUPS][8] = {
@@ -78,6 +78,7 @@ static const struct entry groups[NGROUPS][8] = {
     [G_8F] = { P(MW | D64) },
     [G_BA] = { {0}, {0}, {0}, {0}, P(MR), P(ALU_RMW), P(ALU_RMW), P(ALU_RMW) },
     [G_PREFETCH] = { P(MR | MEMO), P(MR | MEMO), P(MR | MEMO), P(MR | MEMO) },
+    [G_PREFETCHW] = { {0}, P(MR | MEMO) },
     [G_NOP] = { E(NA, I0, X64_K_NOP) },
     [G_SETCC] = { P(MW | RMB) },
     [G_PS71] = { {0}, {0}, P(0), {0}, P(0), {0}, P(0), {0} },
@@ -197,6 +198,7 @@ static const struct entry map1b[256] = {
 static const struct entry map0f[4][256] = {
     [0] = {
         [0x01] = P(SPEC), [0x0b] = P(0),
+        [0x0d] = G(M | EXT | MEMO, I0, G_PREFETCHW),
         [0x10] = SSE, [0x11] = SSEST, [0x12] = SSE,
         [0x13] = P(M | MEMO | MW), [0x14] = SSE, [0x15] = SSE, [0x16] = SSE,
         [0x17] = P(M | MEMO | MW),

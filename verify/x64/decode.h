@@ -57,9 +57,15 @@ struct x64_insn {
     uint8_t rex;        /* REX byte or 0 */
     uint8_t opsize;     /* GPR operand size in bytes: 1, 2, 4 or 8 */
     uint8_t str;        /* X64_STR_* for string instructions */
-    /* Registers written (each X64_NOREG if none). 'byte' writes of
-     * registers 4..7 without REX are %ah..%bh and are reported as
-     * X64_NOREG, since they never touch %rsp. */
+    /* Explicit register destinations (ModRM.reg, ModRM.rm, opcode
+     * register, VEX.vvvv), X64_NOREG where unused. Implicit writes
+     * (cpuid, cqo, mul, string pointers, 'op %al,imm' forms ...) are NOT
+     * listed: none of the allowed instructions writes %rsp (other than
+     * push/pop/call) or %r14 implicitly, and the verifier forgets all
+     * register state on every instruction that is not a known setter or a
+     * nop, so it never relies on this list being complete for other
+     * registers. 'byte' writes of 4..7 without REX are %ah..%bh and are
+     * not listed, since they never touch %rsp. */
     uint8_t wreg[3];
     uint16_t wmask;     /* the same registers as a bit mask */
     /* Memory operand. */
