@@ -7,6 +7,7 @@
 
 #include "verify_internal.h"
 #include "x64/decode.h"
+#include "x64/fasttab.h"
 
 #define BUNDLE 32u
 #define BOX_MASK (~(uint64_t)0xffffffffu)
@@ -430,6 +431,7 @@ static int check_insn_full(struct ctx *c, struct bundle_state *s,
     return 0;
 }
 
+#define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* Opcodes (one-byte map) of the state-setting shapes. */
@@ -471,6 +473,173 @@ static inline int check_insn(struct ctx *c, struct bundle_state *s,
         return 0;
     reset_state(s);
     return 0;
+}
+
+static inline uint32_t load32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* The fastest path, driven by x64_fasttab (generated from the reference
+ * decoder): the common instruction shapes (no prefix or 65 67, optional
+ * REX, one-byte or 0f map; plain instructions, nops, lea and direct
+ * branches; no state-setting shape) with plain memory operands and
+ * aligned branch targets. Returns the instruction's length when it has
+ * checked everything and updated the state, or 0, having changed nothing,
+ * to send the instruction to the full path. Needs 16 readable bytes. */
+/* Assembler padding: 66 90, and 66... [2e] 0f 1f /0 (what GNU as and
+ * LLVM emit). Keeps the register state. 0 for anything else. */
+static inline unsigned fast_nop(struct ctx *c, struct bundle_state *s,
+                                size_t off, unsigned boff)
+{
+    const uint8_t *p = c->code + off;
+    unsigned j = 0;
+    while (j < 14 && p[j] == 0x66)
+        j++;
+    if (p[j] == 0x90) {
+        if (j != 1)
+            return 0;
+        j = 2;
+    } else {
+        if (p[j] == 0x2e)
+            j++;
+        if (p[j] != 0x0f || p[j + 1] != 0x1f)
+            return 0;
+        uint32_t e = x64_fasttab[1][0x1f][p[j + 2]];
+        if (!(e & FT_OK) || !(e & FT_NOP))
+            return 0;
+        if ((e & FT_SIB) && (((p[j + 3] & 0x38) == 0x20 && (p[j + 3] >> 6)) ||
+                             ((e & FT_MOD0) && (p[j + 3] & 7) == 5)))
+            return 0;
+        j += 1 + (e & FT_LEN);
+    }
+    if (j > 15 || boff + j > BUNDLE)
+        return 0;
+    s->starts |= 1u << boff;
+    return j;
+}
+
+static inline unsigned fast_step(struct ctx *c, struct bundle_state *s,
+                                 size_t off, unsigned boff)
+{
+    const uint8_t *p = c->code + off;
+    unsigned i = 0, seg = 0;
+    if (p[0] == 0x65) {
+        if (p[1] != 0x67)
+            return 0;
+        seg = 1;
+        i = 2;
+    } else if (p[0] == 0x66 || p[0] == 0x2e) {
+        return fast_nop(c, s, off, boff);
+    }
+    unsigned rex = 0;
+    if ((p[i] & 0xf0) == 0x40)
+        rex = p[i++];
+    unsigned map = 0;
+    if (p[i] == 0x0f) {
+        map = 1;
+        i++;
+    }
+    unsigned op = p[i], m = p[i + 1];
+    uint32_t e = x64_fasttab[map][op][m];
+    if (!(e & FT_OK))
+        return 0;
+
+    unsigned len = e & FT_LEN;
+    if (rex) {
+        unsigned allowed = ((e & FT_REXW) ? 8u : 0) | ((e & FT_REXR) ? 4u : 0) |
+                           ((e & FT_REXX) ? 2u : 0) | ((e & FT_REXB) ? 1u : 0);
+        if ((rex & 0xf & ~allowed) || (rex == 0x40 && !(e & FT_REX40)))
+            return 0;
+        if ((e & FT_IMMV) && (rex & 8))
+            len += 4;
+    }
+    if ((e & FT_WREQ) && !(rex & 8))
+        return 0;
+    if (seg && !(e & FT_SEGUE))
+        return 0;
+
+    unsigned sb = 0, nobase = 0;
+    if (e & FT_SIB) {
+        sb = p[i + 2];
+        if ((sb & 0x38) == 0x20 && !(rex & 2) && (sb >> 6))
+            return 0; /* scale without index */
+        if ((e & FT_MOD0) && (sb & 7) == 5) {
+            nobase = 1;
+            len += 4;
+            if (rex & 1)
+                return 0;
+        }
+    }
+    len += i;
+    if (boff + len > BUNDLE)
+        return 0;
+
+    /* Shapes that set register state (movl %eY,%eX; addq/orq %r14,%rX;
+     * leaq (%r14,%rY),%rX; leaq L(%rip),%r11) take the full path. */
+    if (e & FT_SETCHK) {
+        if (map == 0 && (op == 0x89 || op == 0x8b)) {
+            if (!(rex & 8))
+                return 0;
+        } else if (op == 0x8d) {
+            if ((e & FT_RIP) && (((m >> 3) & 7) | ((rex & 4) << 1)) == X64_R11)
+                return 0;
+            if ((e & FT_SIB) && (((sb & 7) | ((rex & 1) << 3)) == X64_R14 ||
+                                 (((sb >> 3) & 7) | ((rex & 2) << 2)) == X64_R14))
+                return 0;
+        } else if ((rex & 8) && ((((m >> 3) & 7) | ((rex & 4) << 1)) == X64_R14 ||
+                                 ((m & 7) | ((rex & 1) << 3)) == X64_R14)) {
+            return 0;
+        }
+    }
+
+    /* Memory operand: %gs, or %rsp/%rip/%r14 without index. */
+    if ((e & FT_MEM) && !seg &&
+        (c->opts->mode == LFIV_MODE_FULL || (e & FT_MEMW))) {
+        if (!(e & FT_RIP)) {
+            unsigned base;
+            if (e & FT_SIB) {
+                if (nobase || ((sb & 0x38) != 0x20 || (rex & 2)))
+                    return 0;
+                base = (sb & 7) | ((rex & 1) << 3);
+            } else {
+                base = (m & 7) | ((rex & 1) << 3);
+            }
+            if (base != X64_RSP && base != X64_R14)
+                return 0;
+        }
+        if ((e & FT_DISP32) && !disp_ok((int32_t)load32(p + i + 2 + ((e & FT_SIB) ? 1 : 0))))
+            return 0;
+    }
+
+    /* Registers written: never %rsp (the re-base takes the full path) or
+     * %r14; 8-bit numbers 4..7 without REX are %ah..%bh. */
+    if (e & (FT_WREG | FT_WOPR)) {
+        unsigned r = (e & FT_WREG) ? ((m >> 3) & 7) | ((rex & 4) << 1)
+                                   : (op & 7) | ((rex & 1) << 3);
+        if ((r == X64_RSP && !((e & FT_REGB) && !rex)) || r == X64_R14)
+            return 0;
+    }
+    if (e & FT_WRM) {
+        unsigned r = (m & 7) | ((rex & 1) << 3);
+        if ((r == X64_RSP && !((e & FT_RMB) && !rex)) || r == X64_R14)
+            return 0;
+    }
+
+    /* Direct branches: aligned targets inside the box. */
+    if (e & (FT_BR8 | FT_BR32)) {
+        int32_t rel = (e & FT_BR8) ? (int8_t)p[len - 1] : (int32_t)load32(p + len - 4);
+        uint64_t target = c->addr + off + len + (uint64_t)(int64_t)rel;
+        if ((target & BOX_MASK) != (c->addr & BOX_MASK) || target % BUNDLE)
+            return 0;
+    }
+
+    if (!(e & FT_NOP))
+        reset_state(s);
+    s->starts |= 1u << boff;
+    return len;
 }
 
 int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
@@ -521,6 +690,14 @@ int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
             if (valid)
                 valid[off / BUNDLE - 1] = s.starts & ~s.nontarget;
             memset(&s, 0, sizeof s);
+        }
+        if (likely(size - off >= 16) && !s.rsp_pending) {
+            unsigned fn = fast_step(&c, &s, off, boff);
+            if (fn) {
+                ninsn++;
+                off += fn;
+                continue;
+            }
         }
         int n = x64_decode(code + off, size - off, &in);
         if (n <= 0) {
