@@ -1,0 +1,315 @@
+/* Contexts: creation, registers, lfi_ctx_run / lfi_ctx_exit, and the C side
+ * of the transitions in arch/x64/entry.S. */
+#include "internal.h"
+
+#include <asm/prctl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+__thread struct lfi__tls lfi__tls __attribute__((tls_model("initial-exec")));
+_Thread_local struct LFIInvokeInfo lfi_invoke_info
+    __attribute__((tls_model("initial-exec"))) = { 0, 0, 0, 0 };
+
+const void *lfi_trampoline_addr = (const void *)lfi_trampoline;
+
+#define CHECK_OFF(type, field, off) \
+    _Static_assert(offsetof(type, field) == (off), #type "." #field)
+CHECK_OFF(struct LFIRegs, host_sp, REGS_HOST_SP);
+CHECK_OFF(struct LFIRegs, _tp, REGS_TP);
+CHECK_OFF(struct LFIRegs, retaddr, REGS_RETADDR);
+CHECK_OFF(struct LFIRegs, rsp, REGS_RSP);
+CHECK_OFF(struct LFIRegs, rax, REGS_RAX);
+CHECK_OFF(struct LFIRegs, rcx, REGS_RCX);
+CHECK_OFF(struct LFIRegs, rdx, REGS_RDX);
+CHECK_OFF(struct LFIRegs, rbx, REGS_RBX);
+CHECK_OFF(struct LFIRegs, rbp, REGS_RBP);
+CHECK_OFF(struct LFIRegs, rsi, REGS_RSI);
+CHECK_OFF(struct LFIRegs, rdi, REGS_RDI);
+CHECK_OFF(struct LFIRegs, r8, REGS_R8);
+CHECK_OFF(struct LFIRegs, r11, REGS_R11);
+CHECK_OFF(struct LFIRegs, r14, REGS_R14);
+CHECK_OFF(struct LFIRegs, r15, REGS_R15);
+CHECK_OFF(struct LFIRegs, fcw, REGS_FCW);
+CHECK_OFF(struct LFIRegs, mxcsr, REGS_MXCSR);
+CHECK_OFF(struct LFIRegs, xmm, REGS_XMM);
+_Static_assert(sizeof(struct LFIRegs) == 448, "LFIRegs size");
+CHECK_OFF(struct LFIContext, base, CTX_BASE);
+CHECK_OFF(struct LFIContext, box, CTX_BOX);
+CHECK_OFF(struct LFIContext, invoke_stub, CTX_INVOKE_STUB);
+CHECK_OFF(struct LFIContext, ret_point, CTX_RET_POINT);
+CHECK_OFF(struct LFIContext, status, CTX_STATUS);
+CHECK_OFF(struct LFIContext, interrupt, CTX_INTERRUPT);
+CHECK_OFF(struct LFIContext, timed, CTX_TIMED);
+CHECK_OFF(struct LFIContext, tid, CTX_TID);
+CHECK_OFF(struct LFIContext, armed, CTX_ARMED);
+CHECK_OFF(struct LFIBox, cb_lo, BOX_CB_LO);
+CHECK_OFF(struct LFIBox, cb_size, BOX_CB_SIZE);
+CHECK_OFF(struct LFIBox, cb_fns, BOX_CB_FNS);
+CHECK_OFF(struct LFIBox, cb_ret, BOX_CB_RET);
+CHECK_OFF(struct lfi__tls, ctx, TLS_CTX);
+CHECK_OFF(struct lfi__tls, scratch, TLS_SCRATCH);
+CHECK_OFF(struct lfi__tls, tid, TLS_TID);
+CHECK_OFF(struct lfi__tls, ready, TLS_READY);
+
+/* ---- %gs base without FSGSBASE: arch_prctl ----
+ * No caching: host code could change the base behind the runtime's back,
+ * and sandbox code must never run with a wrong one. */
+
+uint64_t lfi__gs_get_slow(void)
+{
+    unsigned long v = 0;
+    syscall(SYS_arch_prctl, ARCH_GET_GS, &v);
+    return v;
+}
+
+void lfi__gs_set_slow(uint64_t base)
+{
+    syscall(SYS_arch_prctl, ARCH_SET_GS, base);
+}
+
+/* ---- contexts ---- */
+
+struct LFIContext *lfi_ctx_new(struct LFIBox *box, void *userdata)
+{
+    if (!box) {
+        lfi__seterr(LFI_ERR_INVAL, "no box");
+        return NULL;
+    }
+    size_t size = (sizeof(struct LFIContext) + 63) & ~(size_t)63;
+    struct LFIContext *ctx = aligned_alloc(64, size);
+    if (!ctx) {
+        lfi__seterr(LFI_ERR_ALLOC, "context");
+        return NULL;
+    }
+    memset(ctx, 0, size);
+    ctx->box = box;
+    ctx->base = box->base;
+    ctx->data = userdata;
+    pthread_mutex_lock(&box->lock);
+    ctx->invoke_stub = box->invoke_stub;
+    ctx->ret_point = box->ret_point;
+    pthread_mutex_unlock(&box->lock);
+    lfi_ctx_regs_init(ctx);
+    return ctx;
+}
+
+void lfi_ctx_free(struct LFIContext *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->regs.host_sp) {
+        lfi__seterr(LFI_ERR_BUSY, "lfi_ctx_free: the context is running");
+        return;
+    }
+    lfi__delete_timer(ctx);
+    free(ctx);
+}
+
+void *lfi_ctx_data(struct LFIContext *ctx)
+{
+    return ctx->data;
+}
+
+struct LFIBox *lfi_ctx_box(struct LFIContext *ctx)
+{
+    return ctx->box;
+}
+
+struct LFIRegs *lfi_ctx_regs(struct LFIContext *ctx)
+{
+    return &ctx->regs;
+}
+
+void lfi_ctx_regs_init(struct LFIContext *ctx)
+{
+    ctx->regs.r14 = ctx->base;
+    ctx->regs.rsp = ctx->base;  /* pushes fault on the read-only table page */
+    ctx->regs.fcw = 0x37f;
+    ctx->regs.mxcsr = 0x1f80;
+    ctx->regs.retaddr = ctx->box->retaddr;
+}
+
+uint64_t lfi_ctx_get_tp(struct LFIContext *ctx)
+{
+    return ctx->regs._tp;
+}
+
+void lfi_ctx_set_tp(struct LFIContext *ctx, uint64_t tp)
+{
+    ctx->regs._tp = tp;
+}
+
+struct LFIContext *lfi_cur_ctx(void)
+{
+    return lfi__tls.ctx;
+}
+
+int lfi_ctx_status(struct LFIContext *ctx, struct LFIFault *info)
+{
+    if (info)
+        *info = ctx->fault;
+    return ctx->status;
+}
+
+/* Stop requests and time bounds at an entry into the context. */
+static bool entry_checks(struct LFIContext *ctx)
+{
+    bool outermost = ctx->regs.host_sp == 0;
+    int why = atomic_load(&ctx->interrupt);
+    if (why == LFI__INT_TIMEOUT && outermost) {
+        atomic_store(&ctx->interrupt, 0); /* the bound of an earlier run */
+        why = 0;
+    }
+    if (why) {
+        if (outermost)
+            atomic_store(&ctx->interrupt, 0);
+        lfi__seterr(LFI_ERR_INTERRUPT, "the context was interrupted before it ran");
+        ctx->status = LFI_ERR_INTERRUPT;
+        return false;
+    }
+    if (ctx->timed && outermost && !lfi__arm_timer(ctx))
+        return false;
+    return true;
+}
+
+int lfi_ctx_run(struct LFIContext *ctx, uintptr_t entry)
+{
+    if (!ctx) {
+        lfi__seterr(LFI_ERR_INVAL, "no context");
+        return LFI_EXIT_ERROR;
+    }
+    if (!lfi_box_ptrvalid(ctx->box, entry) || entry % LFI_BUNDLE) {
+        lfi__seterr(LFI_ERR_INVAL, "entry %#llx is not a bundle start inside the box",
+                    (unsigned long long)entry);
+        ctx->status = LFI_ERR_INVAL;
+        return LFI_EXIT_ERROR;
+    }
+    if (!lfi__thread_init())
+        return LFI_EXIT_ERROR;
+    ctx->status = LFI_ERR_NONE;
+    memset(&ctx->fault, 0, sizeof ctx->fault);
+    if (!entry_checks(ctx)) {
+        ctx->status = lfi_errno();
+        return LFI_EXIT_ERROR;
+    }
+    return lfi__ctx_entry(ctx, entry);
+}
+
+static uint64_t frame_kind(struct LFIContext *ctx)
+{
+    return ((uint64_t *)(uintptr_t)ctx->regs.host_sp)[FR_KIND / 8];
+}
+
+void lfi_ctx_exit(struct LFIContext *ctx, int code)
+{
+    if (!ctx || !ctx->regs.host_sp || lfi__tls.ctx != ctx) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_ctx_exit: the context is not active on this thread");
+        return;
+    }
+    if (frame_kind(ctx) == FRAME_INVOKE) {
+        ctx->status = LFI_ERR_EXIT;
+        lfi__seterr(LFI_ERR_EXIT, "lfi_ctx_exit(%d) during LFI_INVOKE", code);
+    }
+    lfi__unwind(ctx, (uint64_t)(uint32_t)code);
+}
+
+void lfi__ctx_fail(struct LFIContext *ctx, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lfi__vseterr(err, fmt, ap);
+    va_end(ap);
+    ctx->status = err;
+    uint64_t code = frame_kind(ctx) == FRAME_RUN ? (uint64_t)(uint32_t)LFI_EXIT_ERROR : 0;
+    lfi__unwind(ctx, code);
+}
+
+/* ---- called from entry.S ---- */
+
+void lfi__syscall_dispatch(struct LFIContext *ctx)
+{
+    void (*handler)(struct LFIContext *) = ctx->box->engine->sys_handler;
+    if (!handler)
+        lfi__ctx_fail(ctx, LFI_ERR_RTCALL, "system call %llu but no handler is installed",
+                      (unsigned long long)ctx->regs.rax);
+    handler(ctx);
+}
+
+void lfi__rtcall_error(struct LFIContext *ctx, uint64_t why)
+{
+    uint64_t at = ctx->regs.r11;
+    switch (why) {
+    case 1:
+        lfi__ctx_fail(ctx, LFI_ERR_RTCALL, "unused runtime-call slot (return point %#llx)",
+                      (unsigned long long)at);
+    case 2:
+        lfi__ctx_fail(ctx, LFI_ERR_RTCALL, "return runtime call outside LFI_INVOKE");
+    default: {
+        struct LFIBox *box = ctx->box;
+        if (box->cb_size && at - box->cb_lo < box->cb_size)
+            lfi__ctx_fail(ctx, LFI_ERR_RTCALL, "call of unregistered callback entry %llu",
+                          (unsigned long long)((at - box->cb_lo) / LFI_BUNDLE));
+        lfi__ctx_fail(ctx, LFI_ERR_RTCALL, "return runtime call outside LFI_INVOKE");
+    }
+    }
+}
+
+struct LFIContext *lfi_clone(struct LFIBox *box, struct LFIContext **ctxp)
+{
+    if (!box || !ctxp) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_clone: no box or context pointer");
+        return NULL;
+    }
+    struct LFIContext *(*cb)(struct LFIBox *) = box->engine->clone_cb;
+    if (!cb) {
+        lfi__seterr(LFI_ERR_NOCTX, "LFI_INVOKE with a NULL context and no clone callback");
+        return NULL;
+    }
+    if (!lfi__thread_init())
+        return NULL;
+    struct LFIContext *ctx = cb(box);
+    if (!ctx) {
+        lfi__seterr(LFI_ERR_NOCTX, "the clone callback returned NULL");
+        return NULL;
+    }
+    *ctxp = ctx;
+    return ctx;
+}
+
+void lfi_set_invoke_info(struct LFIContext **ctxp, lfiptr fn, struct LFIBox *box)
+{
+    lfi_invoke_info.ctx = ctxp;
+    lfi_invoke_info.targetfn = fn;
+    lfi_invoke_info.box = box;
+}
+
+/* The slow path of lfi_trampoline: thread setup, lazy context, lazy stubs. */
+struct LFIContext *lfi__invoke_prepare(void)
+{
+    struct LFIInvokeInfo info = lfi_invoke_info;
+    if (!lfi__thread_init())
+        return NULL;
+    if (!info.ctx) {
+        lfi__seterr(LFI_ERR_INVAL, "LFI_INVOKE without a context pointer");
+        return NULL;
+    }
+    struct LFIContext *ctx = *info.ctx;
+    if (!ctx && !(ctx = lfi_clone(info.box, info.ctx)))
+        return NULL;
+    ctx->status = LFI_ERR_NONE;
+    if (!entry_checks(ctx))
+        return NULL;
+    if (!ctx->invoke_stub) {
+        struct LFIBox *box = ctx->box;
+        if (!lfi__rt_ensure(box))
+            return NULL;
+        ctx->invoke_stub = box->invoke_stub;
+        ctx->ret_point = box->ret_point;
+        ctx->regs.retaddr = box->retaddr;
+    }
+    return ctx;
+}
