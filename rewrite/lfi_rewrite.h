@@ -1,0 +1,77 @@
+/* liblfirewrite: turn GNU assembly into LFI-sandboxed GNU assembly.
+ *
+ * The rewriter is not trusted: whatever it produces must still pass the
+ * verifier (docs/verifier.md). Its job is to produce code that does, for
+ * every input it accepts, and to refuse with a precise message (file:line)
+ * any input it cannot make safe. docs/rewriter.md describes the rules.
+ */
+#ifndef LFI_REWRITE_H
+#define LFI_REWRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum lfi_rw_sandbox {
+    LFI_RW_FULL = 0,   /* loads, stores and control flow */
+    LFI_RW_STORES = 1, /* stores and control flow; loads are left alone */
+};
+
+/* Which assembler will read the output. Calls must end at a bundle end:
+ * LLVM's integrated assembler does that with `.bundle_lock align_to_end`,
+ * GNU as (2.40) does not have it, so the rewriter pads with `.nops` whose
+ * size the assembler computes from the position. ANY emits both, selected
+ * with `.ifdef .gasversion.` (a symbol only GNU as defines). */
+enum lfi_rw_assembler {
+    LFI_RW_AS_ANY = 0,
+    LFI_RW_AS_GNU = 1,
+    LFI_RW_AS_LLVM = 2,
+};
+
+struct lfi_rw_options {
+    enum lfi_rw_sandbox sandbox;
+    enum lfi_rw_assembler assembler;
+    /* Align every label that is a branch target or whose address is taken
+     * to 32 bytes, so that the public reference verifier (which requires
+     * every direct branch target to be a bundle start) accepts the code.
+     * Without it only labels that can be reached indirectly (functions,
+     * global symbols, labels whose address is taken) are aligned. */
+    bool align_labels;
+    /* Inside each function that uses %r14 (for instance code from a
+     * compiler that cannot reserve it, such as clang 14), rename %r14 to a
+     * callee-saved register the function does not use. It is an error if
+     * there is none. Without it any use of %r14 is an error. */
+    bool rename_r14;
+};
+
+/* One diagnostic: "FILE:LINE: what: why". */
+struct lfi_rw_diag {
+    unsigned line;
+    char *msg;
+};
+
+struct lfi_rw_result {
+    char *out;      /* the rewritten assembly (NUL-terminated), NULL on error */
+    size_t outlen;
+    struct lfi_rw_diag *diags; /* errors, in input order */
+    size_t ndiags;
+    /* Counters, for reports. */
+    size_t n_stmts, n_insns, n_rewritten;
+};
+
+/* Rewrite `len` bytes of x86-64 GNU assembly (AT&T syntax). `name` is used
+ * in diagnostics. Returns 0 on success (res->out set), 1 if the input has
+ * errors (res->diags set, res->out NULL), -1 if out of memory. */
+int lfi_rewrite_x64(const struct lfi_rw_options *opts, const char *name,
+                    const char *src, size_t len, struct lfi_rw_result *res);
+
+void lfi_rw_result_free(struct lfi_rw_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
