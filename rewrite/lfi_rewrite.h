@@ -56,7 +56,7 @@ struct lfi_rw_diag {
 struct lfi_rw_result {
     char *out;      /* the rewritten assembly (NUL-terminated), NULL on error */
     size_t outlen;
-    struct lfi_rw_diag *diags; /* errors, in input order */
+    struct lfi_rw_diag *diags; /* errors: the parser's, then the rules' */
     size_t ndiags;
     /* Counters, for reports. */
     size_t n_stmts, n_insns, n_rewritten;
