@@ -182,15 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 #ifdef LFI_FUZZ_STANDALONE
 /* Deterministic driver for builds without libFuzzer. */
-static uint64_t rng;
-
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+#include "fuzz_standalone.h"
 
 int main(int argc, char **argv)
 {
