@@ -574,7 +574,7 @@ static inline unsigned fast_step(struct ctx *c, struct bundle_state *s,
         }
     }
     len += i;
-    if (boff + len > BUNDLE)
+    if (len > 15 || boff + len > BUNDLE)
         return 0;
 
     /* Shapes that set register state (movl %eY,%eX; addq/orq %r14,%rX;
