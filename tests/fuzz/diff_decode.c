@@ -655,16 +655,7 @@ static void enum_vex(int scale)
 
 /* ---- random windows -------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-    /* splitmix64 */
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+#include "fuzz_standalone.h" /* splitmix64: rng, next() */
 
 static void random_windows(uint64_t n_plain, uint64_t n_biased)
 {
@@ -673,17 +664,17 @@ static void random_windows(uint64_t n_plain, uint64_t n_biased)
     uint8_t buf[WIN];
     for (uint64_t i = 0; i < n_plain; i++) {
         for (size_t k = 0; k < WIN; k += 8) {
-            uint64_t a = rnd();
+            uint64_t a = next();
             memcpy(buf + k, &a, 8);
         }
         check_one(buf);
     }
     for (uint64_t i = 0; i < n_biased; i++) {
         for (size_t k = 0; k < WIN; k += 8) {
-            uint64_t a = rnd();
+            uint64_t a = next();
             memcpy(buf + k, &a, 8);
         }
-        uint64_t c = rnd();
+        uint64_t c = next();
         size_t n = 0;
         int np = (int)(c & 3);
         c >>= 2;
@@ -819,7 +810,7 @@ int main(int argc, char **argv)
     ZydisFormatterInit(&zfmt, ZYDIS_FORMATTER_STYLE_ATT);
     if (objdump)
         obj_buf = malloc((size_t)OBJ_MAX * OBJ_SLOT);
-    rng_state = seed;
+    rng = seed;
     seen = calloc((size_t)1 << SEEN_BITS, sizeof *seen);
     if (!seen)
         return 2;
