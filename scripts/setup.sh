@@ -13,17 +13,34 @@ binutils libzydis-dev
 dpkg-dev
 "
 
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+# `apt-get source` (musl for the sysroot, the benchmark programs) needs
+# deb-src entries. Debian 12 images list only binary archives in
+# debian.sources (deb822); add the source type there if it is missing.
+need_update=0
+if ! grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+        $SUDO sed -i 's/^Types: deb$/Types: deb deb-src/' /etc/apt/sources.list.d/debian.sources
+    else
+        echo "deb-src http://deb.debian.org/debian bookworm main" | $SUDO tee -a /etc/apt/sources.list >/dev/null
+    fi
+    need_update=1
+fi
+
 missing=""
 for p in $PACKAGES; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
         missing="$missing $p"
     fi
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+    [ "$need_update" = 1 ] && $SUDO apt-get update -qq
+    exit 0
+fi
 
-if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 echo "setup: installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing
