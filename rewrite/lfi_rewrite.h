@@ -45,6 +45,13 @@ struct lfi_rw_options {
      * callee-saved register the function does not use. It is an error if
      * there is none. Without it any use of %r14 is an error. */
     bool rename_r14;
+    /* For hand-written assembly that saves and restores %r14 as an ordinary
+     * callee-saved register (musl's setjmp/longjmp): storing %r14 to memory
+     * (`mov %r14, M`, `push %r14`) is kept, and a 64-bit restore
+     * (`mov M, %r14`, `pop %r14`) is dropped (with `pop` becoming a stack
+     * adjustment), since inside a sandbox %r14 always holds the base that
+     * was saved. Any other use of %r14 stays an error. */
+    bool r14_is_base;
 };
 
 /* One diagnostic: "FILE:LINE: what: why". */

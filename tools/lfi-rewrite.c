@@ -25,6 +25,9 @@ static const char usage[] =
     "      --rename-r14        rename %r14 to a free callee-saved register in\n"
     "                          functions that use it (for compilers that cannot\n"
     "                          reserve it, such as clang 14)\n"
+    "      --r14-is-base       hand-written code that saves and restores %r14\n"
+    "                          as a callee-saved register (setjmp/longjmp):\n"
+    "                          keep the saves, drop the restores\n"
     "  -v, --verbose           print statistics to standard error\n"
     "  -h, --help              show this help\n"
     "\n"
@@ -65,12 +68,13 @@ int main(int argc, char **argv)
     struct lfi_rw_options o = { 0 };
     const char *out = "-";
     int verbose = getenv("LFI_VERBOSE") && strcmp(getenv("LFI_VERBOSE"), "0") != 0;
-    enum { OPT_ALIGN = 256, OPT_AS, OPT_R14 };
+    enum { OPT_ALIGN = 256, OPT_AS, OPT_R14, OPT_R14BASE };
     static const struct option longopts[] = {
         { "sandbox", required_argument, 0, 's' },
         { "assembler", required_argument, 0, OPT_AS },
         { "align-labels", no_argument, 0, OPT_ALIGN },
         { "rename-r14", no_argument, 0, OPT_R14 },
+        { "r14-is-base", no_argument, 0, OPT_R14BASE },
         { "verbose", no_argument, 0, 'v' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
@@ -108,6 +112,9 @@ int main(int argc, char **argv)
             break;
         case OPT_R14:
             o.rename_r14 = true;
+            break;
+        case OPT_R14BASE:
+            o.r14_is_base = true;
             break;
         case 'v':
             verbose = 1;

@@ -153,10 +153,30 @@ char *x64_mem_sandbox(struct x64_ctx *c, const struct x64_op *op, bool *err)
     return r;
 }
 
+/* `mov %r14, M` under r14_is_base: a save of the base register. */
+static bool r14_save(const struct x64_ctx *c, const struct x64_insn *in)
+{
+    return c->o->r14_is_base && x64_mnem_is(in->mnem, "mov", "q") &&
+           in->nops == 2 && in->op[0].kind == X64_OP_REG &&
+           x64_is_gpr(in->op[0].reg, X64_R14) && in->op[0].reg.width == 8 &&
+           in->op[1].kind == X64_OP_MEM;
+}
+
+/* `mov M, %r14` under r14_is_base: a restore, which is dropped. */
+static bool r14_restore(const struct x64_ctx *c, const struct x64_insn *in)
+{
+    return c->o->r14_is_base && x64_mnem_is(in->mnem, "mov", "q") &&
+           in->nops == 2 && in->op[1].kind == X64_OP_REG &&
+           x64_is_gpr(in->op[1].reg, X64_R14) && in->op[1].reg.width == 8 &&
+           in->op[0].kind == X64_OP_MEM;
+}
+
 static bool check_regs(struct x64_ctx *c, const struct x64_insn *in)
 {
     for (int k = 0; k < in->nops; k++) {
         const struct x64_op *op = &in->op[k];
+        if (k == 0 && r14_save(c, in))
+            continue;
         struct x64_reg rs[3] = { op->reg, op->base, op->index };
         int nr = op->kind == X64_OP_REG ? 1 : op->kind == X64_OP_MEM ? 3 : 0;
         for (int i = op->kind == X64_OP_MEM ? 1 : 0; i < nr; i++) {
@@ -291,7 +311,12 @@ static void rewrite(struct x64_ctx *c, struct x64_insn *in)
         c->n_rewritten++; /* no CET in a sandbox: dropped */
         return;
     }
-    if (c->o->rename_r14 && c->fn->uses_r14 && !c->fn->r14_general &&
+    if (r14_restore(c, in)) {
+        c->n_rewritten++; /* %r14 already holds the saved value: the base */
+        return;
+    }
+    if (((c->o->rename_r14 && c->fn->uses_r14 && !c->fn->r14_general) ||
+         c->o->r14_is_base) &&
         in->nops == 1 && in->op[0].kind == X64_OP_REG &&
         x64_is_gpr(in->op[0].reg, X64_R14) && in->op[0].reg.width == 8) {
         /* The function only saves and restores %r14, which always holds
