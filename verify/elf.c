@@ -1,6 +1,7 @@
 /* Verify the executable segments of an ELF64 image as the LFI loader maps
  * them: whole pages at their absolute addresses, bytes outside the
- * segment's file contents filled with int3 (0xCC). */
+ * segment's file contents filled with int3 (0xCC). Relocatable objects
+ * (ET_REL, the toolchain's .o files) are checked section by section. */
 #include <lfiv.h>
 
 #include <elf.h>
@@ -22,6 +23,59 @@ static int bad(struct lfiv_violation *v, const char *msg)
 }
 
 static uint64_t page_down(uint64_t x) { return x & ~(uint64_t)(PAGE - 1); }
+
+static int reject_section(struct lfiv_violation *v, unsigned idx, const char *why)
+{
+    if (v) {
+        memset(v, 0, sizeof *v);
+        v->rule = LFIV_RULE_ELF;
+        snprintf(v->disasm, sizeof v->disasm, "(section %u)", idx);
+        snprintf(v->message, sizeof v->message, "executable section %u %s", idx, why);
+    }
+    return LFIV_REJECTED;
+}
+
+/* A relocatable object: every allocated executable section is verified on
+ * its own, at address 0, with its relocation fields as the assembler left
+ * them. This is a check of the toolchain's output before linking; what the
+ * runtime verifies is the linked image. A section must be bundle-aligned
+ * and a whole number of bundles, or the linker would place foreign bytes
+ * in its last bundle. */
+static int verify_rel(const struct lfiv_options *opts, const uint8_t *img,
+                      size_t size, const Elf64_Ehdr *eh,
+                      struct lfiv_violation *v, struct lfiv_stats *stats)
+{
+    if (eh->e_shnum == 0)
+        return bad(v, "relocatable object without section headers");
+    if (eh->e_shentsize != sizeof(Elf64_Shdr))
+        return bad(v, "unexpected section header size");
+    if (eh->e_shoff > size || (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum)
+        return bad(v, "section headers lie outside the file");
+    int rc = LFIV_OK;
+    for (unsigned i = 0; i < eh->e_shnum && rc == LFIV_OK; i++) {
+        Elf64_Shdr sh;
+        memcpy(&sh, img + eh->e_shoff + (size_t)i * sizeof sh, sizeof sh);
+        if (!(sh.sh_flags & SHF_EXECINSTR) || !(sh.sh_flags & SHF_ALLOC) ||
+            sh.sh_size == 0)
+            continue;
+        if (sh.sh_type == SHT_NOBITS)
+            return reject_section(v, i, "has no file contents (SHT_NOBITS)");
+        if (sh.sh_offset > size || size - sh.sh_offset < sh.sh_size)
+            return bad(v, "executable section lies outside the file");
+        if (sh.sh_size > ((uint64_t)1 << 32))
+            return bad(v, "executable section larger than 4 GiB");
+        if (sh.sh_addralign % LFIV_X64_BUNDLE != 0 || sh.sh_size % LFIV_X64_BUNDLE != 0)
+            return reject_section(v, i, "is not bundle-aligned and bundle-padded "
+                                        "(32 bytes): not LFI toolchain output");
+        struct lfiv_stats st;
+        rc = lfiv_verify(opts, img + sh.sh_offset, sh.sh_size, 0, v, &st);
+        if (stats) {
+            stats->bytes += st.bytes;
+            stats->instructions += st.instructions;
+        }
+    }
+    return rc;
+}
 
 int lfiv_verify_elf(const struct lfiv_options *opts, const void *image,
                     size_t size, struct lfiv_violation *v,
@@ -53,8 +107,10 @@ int lfiv_verify_elf(const struct lfiv_options *opts, const void *image,
                  eh.e_machine, want);
         return bad(v, msg);
     }
+    if (eh.e_type == ET_REL)
+        return verify_rel(opts, img, size, &eh, v, stats);
     if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
-        return bad(v, "not an executable or shared object");
+        return bad(v, "not an executable, shared object or relocatable object");
     if (eh.e_phentsize != sizeof(Elf64_Phdr))
         return bad(v, "unexpected program header size");
     if (eh.e_phoff > size || (size - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum)

@@ -161,11 +161,6 @@ bool x64_rule_branch(struct x64_ctx *c, struct x64_insn *in)
             x64_error(c, "%s: far or absolute branch target '%s'", m, op->text);
             return true;
         }
-        if (has_ci(op->text, "__tls_get_addr")) {
-            x64_error(c, "%s: general-dynamic TLS through __tls_get_addr is not "
-                         "supported (compile with -mtls-dialect=gnu2, or as PIE)", m);
-            return true;
-        }
         if (jmp) {
             x64_emit(c, "%s %s", m, op->text);
         } else {

@@ -292,18 +292,20 @@ static void generic(struct x64_ctx *c, struct x64_insn *in)
 static void rewrite(struct x64_ctx *c, struct x64_insn *in)
 {
     const char *m = in->mnem;
+    for (int k = 0; k < in->nops; k++)
+        if (strstr(in->op[k].text, "@tlsgd") || strstr(in->op[k].text, "@TLSGD") ||
+            strstr(in->op[k].text, "@tlsld") || strstr(in->op[k].text, "@TLSLD")) {
+            /* The linker relaxes these sequences to %fs: accesses that
+             * would not be rewritten. */
+            x64_error(c, "%s: general- or local-dynamic TLS is not supported "
+                         "(compile with -mtls-dialect=gnu2, or as PIE)", m);
+            return;
+        }
     if (in->pfx & X64_PFX_OTHER) {
         if (x64_is_nop(m)) {
             rw_buf_printf(&c->out, "\t%s\n", c->st->text);
             return;
         }
-        for (int k = 0; k < in->nops; k++)
-            if (strstr(in->op[k].text, "@tlsgd") || strstr(in->op[k].text, "@TLSGD") ||
-                strstr(in->op[k].text, "@tlsld") || strstr(in->op[k].text, "@TLSLD")) {
-                x64_error(c, "%s: general- or local-dynamic TLS is not supported "
-                             "(compile with -mtls-dialect=gnu2, or as PIE)", m);
-                return;
-            }
         x64_error(c, "%s: prefix '%s' is not supported", m, in->other);
         return;
     }

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Build the LFI sandbox sysroot: musl libc and the LFI compiler builtins,
+# every object compiled by lfi-cc (so rewritten and verified).
+#
+# usage: build.sh LFI_CC SRCDIR OUTDIR WORKDIR STAMP
+#   LFI_CC   the lfi-cc driver of this build
+#   SRCDIR   the project's sysroot/ directory (builtins sources)
+#   OUTDIR   where the sysroot goes (include/, lib/)
+#   WORKDIR  scratch space: musl's source and object files
+#   STAMP    file written on success
+#
+# musl's source comes from, in this order: $LFI_MUSL_SRC (an unpacked
+# source tree), $LFI_MUSL_TARBALL (a musl-*.tar.gz), a copy already in
+# WORKDIR, or Debian's source package (`apt-get source musl`, which needs
+# deb-src entries: scripts/setup.sh adds them).
+set -eu
+
+lfi_cc=$1 srcdir=$2 out=$3 work=$4 stamp=$5
+jobs=$(nproc 2>/dev/null || echo 2)
+log() { echo "sysroot: $*"; }
+die() { echo "sysroot: error: $*" >&2; exit 1; }
+
+mkdir -p "$work" "$out/include" "$out/lib"
+case $stamp in /*) ;; *) stamp="$(pwd)/$stamp" ;; esac
+work=$(cd "$work" && pwd)
+out=$(cd "$out" && pwd)
+
+# ---- musl source ------------------------------------------------------
+if [ -n "${LFI_MUSL_SRC:-}" ]; then
+    musl=$(cd "$LFI_MUSL_SRC" && pwd)
+elif [ -n "${LFI_MUSL_TARBALL:-}" ]; then
+    [ -f "$LFI_MUSL_TARBALL" ] || die "LFI_MUSL_TARBALL=$LFI_MUSL_TARBALL: no such file"
+    rm -rf "$work/tarball" && mkdir -p "$work/tarball"
+    tar -xzf "$LFI_MUSL_TARBALL" -C "$work/tarball"
+    musl=$(find "$work/tarball" -mindepth 1 -maxdepth 1 -type d | head -n1)
+else
+    musl=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'musl-[0-9]*' | head -n1)
+    if [ -z "$musl" ]; then
+        log "fetching musl with apt-get source"
+        (cd "$work" && apt-get source -qq musl >apt-source.log 2>&1) ||
+            die "apt-get source musl failed (see $work/apt-source.log); run scripts/setup.sh (it adds deb-src entries) or set LFI_MUSL_TARBALL"
+        musl=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'musl-[0-9]*' | head -n1)
+    fi
+fi
+[ -f "$musl/configure" ] || die "no musl source tree found (at '$musl')"
+
+# ---- musl -------------------------------------------------------------
+# Objects depend on the compiler too: rebuild everything when lfi-cc (and
+# so the rewriter) changed since the last build.
+sum=$(cksum <"$lfi_cc" | cut -d' ' -f1)
+bdir="$work/musl-build"
+if [ ! -f "$bdir/.lfi-cc-sum" ] || [ "$(cat "$bdir/.lfi-cc-sum")" != "$sum" ]; then
+    rm -rf "$bdir"
+fi
+mkdir -p "$bdir"
+# While musl itself builds, lfi-cc's sysroot is the (still empty) output:
+# musl compiles with -nostdinc and its own headers.
+export LFI_SYSROOT="$out"
+cd "$bdir"
+if [ ! -f config.mak ]; then
+    log "configuring $(basename "$musl")"
+    # setjmp/longjmp save and restore %r14 like any callee-saved register:
+    # inside a sandbox it always holds the base, so restores are dropped.
+    "$musl/configure" --prefix="$out" --disable-shared \
+        CC="$lfi_cc" CFLAGS="-O2 -Xlfi-rewrite --r14-is-base" >configure.log 2>&1 ||
+        die "musl configure failed (see $bdir/configure.log)"
+fi
+log "building musl (log: $bdir/make.log)"
+make -j"$jobs" AR=ar RANLIB=ranlib >make.log 2>&1 || {
+    grep -E 'lfi-cc:|error' make.log | head -n 20 >&2
+    die "building musl failed (see $bdir/make.log)"
+}
+make install AR=ar RANLIB=ranlib >install.log 2>&1 || die "installing musl failed (see $bdir/install.log)"
+echo "$sum" >.lfi-cc-sum
+
+# ---- builtins ---------------------------------------------------------
+bobj="$work/builtins"
+rm -rf "$bobj" && mkdir -p "$bobj"
+n=0
+for f in "$srcdir"/builtins/*.c; do
+    [ -f "$f" ] || continue
+    o="$bobj/$(basename "$f" .c).o"
+    "$lfi_cc" -std=c11 -O2 -ffreestanding -fno-stack-protector -Wall -Wextra -Werror \
+        -c "$f" -o "$o" || die "compiling $f failed"
+    n=$((n + 1))
+done
+rm -f "$out/lib/liblfi-builtins.a"
+if [ "$n" -gt 0 ]; then
+    ar rcs "$out/lib/liblfi-builtins.a" "$bobj"/*.o
+else
+    ar rcs "$out/lib/liblfi-builtins.a"
+fi
+log "done: musl and $n builtins files in $out"
+date >"$stamp"
