@@ -34,13 +34,8 @@ elif [ -n "${LFI_MUSL_TARBALL:-}" ]; then
     tar -xzf "$LFI_MUSL_TARBALL" -C "$work/tarball"
     musl=$(find "$work/tarball" -mindepth 1 -maxdepth 1 -type d | head -n1)
 else
-    musl=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'musl-[0-9]*' | head -n1)
-    if [ -z "$musl" ]; then
-        log "fetching musl with apt-get source"
-        (cd "$work" && apt-get source -qq musl >apt-source.log 2>&1) ||
-            die "apt-get source musl failed (see $work/apt-source.log); run scripts/setup.sh (it adds deb-src entries) or set LFI_MUSL_TARBALL"
-        musl=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'musl-[0-9]*' | head -n1)
-    fi
+    musl=$(sh "$srcdir/../scripts/fetch-source.sh" musl "$work") ||
+        die "no musl source: run scripts/setup.sh (it adds deb-src entries) or set LFI_MUSL_TARBALL"
 fi
 [ -f "$musl/configure" ] || die "no musl source tree found (at '$musl')"
 

@@ -120,6 +120,8 @@ static void start_section(struct x64_ctx *c, struct state *s, int sec)
     s->started[sec] = true;
 }
 
+static bool over_bundle_align(const char *text);
+
 static void directive(struct x64_ctx *c, struct state *s, const char *text, size_t i)
 {
     static const char *const macro[] = {
@@ -162,6 +164,13 @@ static void directive(struct x64_ctx *c, struct state *s, const char *text, size
         if (s->locked > 0)
             s->locked--;
     }
+    if (c->sec >= 0 && c->a->secs[c->sec].exec && over_bundle_align(text)) {
+        /* GNU as fills alignment beyond the bundle size with NOPs that
+         * cross bundle boundaries: code is aligned to at most a bundle. */
+        rw_buf_puts(&c->out, "\t.p2align 5\n");
+        c->n_rewritten++;
+        return;
+    }
     char *ren = NULL;
     if (c->fn->r14_to >= 0 && dir_prefix(text, ".cfi_"))
         ren = rename_r14_cfi(text, c->fn->r14_to);
@@ -182,6 +191,33 @@ static void directive(struct x64_ctx *c, struct state *s, const char *text, size
     }
     start_section(c, s, sec);
     c->sec = sec;
+}
+
+/* .p2align/.balign/.align asking for more than 32-byte alignment. */
+static bool over_bundle_align(const char *text)
+{
+    const char *arg;
+    bool log2;
+    if (dir_is(text, ".p2align") || dir_prefix(text, ".p2align ") || dir_prefix(text, ".p2align\t")) {
+        arg = text + 8;
+        log2 = true;
+    } else if (dir_prefix(text, ".balign ") || dir_prefix(text, ".balign\t") ||
+               dir_prefix(text, ".align ") || dir_prefix(text, ".align\t")) {
+        arg = text + (text[1] == 'b' ? 7 : 6);
+        log2 = false;
+    } else {
+        return false;
+    }
+    char num[32];
+    size_t n = strcspn(arg, ",");
+    if (n >= sizeof num)
+        return false;
+    memcpy(num, arg, n);
+    num[n] = 0;
+    int64_t v;
+    if (!x64_eval(num, &v))
+        return false;
+    return log2 ? v > 5 : v > 32;
 }
 
 /* Directives that emit nothing in the current section. */
