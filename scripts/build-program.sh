@@ -46,7 +46,7 @@ zlib)
 bzip2)
     copy "$(fetch bzip2)"
     run make -j"$jobs" CC="$cc" CFLAGS="$cflags -D_FILE_OFFSET_BITS=64" libbz2.a bzip2.o bzip2recover
-    run "$cc" $cflags -o bzip2 bzip2.o libbz2.a
+    run $cc $cflags -o bzip2 bzip2.o libbz2.a
     cp bzip2 bzip2recover "$out/bin/" ;;
 lua)
     d=$(fetch lua5.4)
@@ -83,8 +83,8 @@ sqlite3)
     fi
     rm -rf "$out/src-sqlite3" && mkdir -p "$out/src-sqlite3" && cd "$out/src-sqlite3"
     cp "$amal"/sqlite3.c "$amal"/sqlite3.h "$amal"/shell.c "$d/test/speedtest1.c" .
-    run "$cc" $cflags -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_THREADSAFE=1 -o sqlite3 shell.c sqlite3.c -lpthread -lm
-    run "$cc" $cflags -DSQLITE_OMIT_LOAD_EXTENSION -I. -o speedtest1 speedtest1.c sqlite3.c -lpthread -lm
+    run $cc $cflags -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_THREADSAFE=1 -o sqlite3 shell.c sqlite3.c -lpthread -lm
+    run $cc $cflags -DSQLITE_OMIT_LOAD_EXTENSION -I. -o speedtest1 speedtest1.c sqlite3.c -lpthread -lm
     cp sqlite3 speedtest1 "$out/bin/" ;;
 *)
     die "unknown program (zlib bzip2 lua xz zstd lz4 sqlite3)" ;;

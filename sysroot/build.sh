@@ -2,7 +2,9 @@
 # Build the LFI sandbox sysroot: musl libc and the LFI compiler builtins,
 # every object compiled by lfi-cc (so rewritten and verified).
 #
-# usage: build.sh LFI_CC SRCDIR OUTDIR WORKDIR STAMP
+# usage: build.sh [--native] LFI_CC SRCDIR OUTDIR WORKDIR STAMP
+#   --native the same libc NOT sandboxed (lfi-cc --sandbox=none): the
+#            "native, same libc" baseline of the benchmarks
 #   LFI_CC   the lfi-cc driver of this build
 #   SRCDIR   the project's sysroot/ directory (builtins sources)
 #   OUTDIR   where the sysroot goes (include/, lib/)
@@ -15,6 +17,8 @@
 # deb-src entries: scripts/setup.sh adds them).
 set -eu
 
+native=0
+if [ "${1:-}" = --native ]; then native=1; shift; fi
 lfi_cc=$1 srcdir=$2 out=$3 work=$4 stamp=$5
 jobs=$(nproc 2>/dev/null || echo 2)
 log() { echo "sysroot: $*"; }
@@ -44,20 +48,26 @@ fi
 # so the rewriter) changed since the last build.
 sum=$(cksum <"$lfi_cc" | cut -d' ' -f1)
 bdir="$work/musl-build"
+[ "$native" = 1 ] && bdir="$work/musl-build-native"
 if [ ! -f "$bdir/.lfi-cc-sum" ] || [ "$(cat "$bdir/.lfi-cc-sum")" != "$sum" ]; then
     rm -rf "$bdir"
 fi
 mkdir -p "$bdir"
 # While musl itself builds, lfi-cc's sysroot is the (still empty) output:
 # musl compiles with -nostdinc and its own headers.
-export LFI_SYSROOT="$out"
+export LFI_SYSROOT="$out" LFI_NATIVE_SYSROOT="$out"
+if [ "$native" = 1 ]; then
+    cc_cmd="$lfi_cc --sandbox=none" musl_cflags="-O2"
+else
+    # setjmp/longjmp save and restore %r14 like any callee-saved register:
+    # inside a sandbox it always holds the base, so restores are dropped.
+    cc_cmd="$lfi_cc" musl_cflags="-O2 -Xlfi-rewrite --r14-is-base"
+fi
 cd "$bdir"
 if [ ! -f config.mak ]; then
     log "configuring $(basename "$musl")"
-    # setjmp/longjmp save and restore %r14 like any callee-saved register:
-    # inside a sandbox it always holds the base, so restores are dropped.
     "$musl/configure" --prefix="$out" --disable-shared \
-        CC="$lfi_cc" CFLAGS="-O2 -Xlfi-rewrite --r14-is-base" >configure.log 2>&1 ||
+        CC="$cc_cmd" CFLAGS="$musl_cflags" >configure.log 2>&1 ||
         die "musl configure failed (see $bdir/configure.log)"
 fi
 log "building musl (log: $bdir/make.log)"
@@ -70,12 +80,13 @@ echo "$sum" >.lfi-cc-sum
 
 # ---- builtins ---------------------------------------------------------
 bobj="$work/builtins"
+[ "$native" = 1 ] && bobj="$work/builtins-native"
 rm -rf "$bobj" && mkdir -p "$bobj"
 n=0
 for f in "$srcdir"/builtins/*.c; do
     [ -f "$f" ] || continue
     o="$bobj/$(basename "$f" .c).o"
-    "$lfi_cc" -std=c11 -O2 -ffreestanding -fno-stack-protector -Wall -Wextra -Werror \
+    $cc_cmd -std=c11 -O2 -ffreestanding -fno-stack-protector -Wall -Wextra -Werror \
         -c "$f" -o "$o" || die "compiling $f failed"
     n=$((n + 1))
 done

@@ -7,3 +7,7 @@ dst="${DESTDIR:-}${MESON_INSTALL_PREFIX}/lib/lfi/sysroot"
 mkdir -p "$dst"
 cp -R "$src/include" "$src/lib" "$dst/"
 echo "sysroot: installed in $dst"
+if [ -d "$src/../sysroot-native/lib" ]; then
+    mkdir -p "$dst-native"
+    cp -R "$src/../sysroot-native/include" "$src/../sysroot-native/lib" "$dst-native/"
+fi

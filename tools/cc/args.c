@@ -131,10 +131,11 @@ int cc_parse_args(struct cc_job *job, int argc, char **argv)
         if (is(a, "--align-labels")) { job->align_labels = true; continue; }
         if (starts(a, "--sandbox=")) {
             const char *m = a + 10;
-            if (is(m, "full")) job->stores_only = false;
+            job->native = is(m, "none");
+            if (is(m, "full") || is(m, "none")) job->stores_only = false;
             else if (is(m, "stores")) job->stores_only = true;
             else {
-                fprintf(stderr, "lfi-cc: %s: expected --sandbox=full or --sandbox=stores\n", a);
+                fprintf(stderr, "lfi-cc: %s: expected --sandbox=full, stores or none\n", a);
                 return 2;
             }
             continue;
@@ -238,5 +239,7 @@ int cc_parse_args(struct cc_job *job, int argc, char **argv)
     }
     if (want_e || want_m)
         job->mode = CC_PREPROCESS;
+    if (job->native)
+        job->verify = false;
     return 0;
 }

@@ -49,6 +49,7 @@ struct cc_job {
     size_t ninputs;
     struct strvec rewrite_opts; /* -Xlfi-rewrite options */
     bool verbose, save_temps, verify, stores_only, align_labels;
+    bool native;            /* --sandbox=none: plain code, native sysroot */
     bool nostdinc, nostdlib, nostartfiles, nodefaultlibs, shared, relocatable;
     bool deps_md;           /* -MD or -MMD */
     bool deps_mf, deps_mt;  /* -MF, -MT/-MQ given */

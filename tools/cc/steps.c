@@ -36,15 +36,21 @@ static const char *exe_dir(void)
 }
 
 /* $LFI_SYSROOT, else the build tree's (next to tools/), else the installed
- * one (PREFIX/lib/lfi/sysroot). NULL if none exists. */
+ * one (PREFIX/lib/lfi/sysroot). NULL if none exists. With --sandbox=none:
+ * $LFI_NATIVE_SYSROOT, sysroot-native (the same libc, not sandboxed). */
+static const char *sysroot_env(const struct cc_job *job)
+{
+    return job->native ? "LFI_NATIVE_SYSROOT" : "LFI_SYSROOT";
+}
+
 const char *cc_sysroot(const struct cc_job *job)
 {
-    (void)job;
-    const char *e = getenv("LFI_SYSROOT");
+    const char *e = getenv(sysroot_env(job));
     if (e && *e)
         return is_dir(e) ? e : NULL;
-    const char *cand[] = { cc_printf("%s/../sysroot", exe_dir()),
-                           cc_printf("%s/../lib/lfi/sysroot", exe_dir()) };
+    const char *name = job->native ? "sysroot-native" : "sysroot";
+    const char *cand[] = { cc_printf("%s/../%s", exe_dir(), name),
+                           cc_printf("%s/../lib/lfi/%s", exe_dir(), name) };
     for (size_t i = 0; i < 2; i++) {
         char *inc = cc_printf("%s/include/stdio.h", cand[i]);
         bool ok = access(inc, R_OK) == 0;
@@ -59,14 +65,15 @@ static const char *need_sysroot(const struct cc_job *job)
 {
     const char *s = cc_sysroot(job);
     if (!s) {
-        const char *e = getenv("LFI_SYSROOT");
+        const char *var = sysroot_env(job);
+        const char *e = getenv(var);
+        const char *name = job->native ? "sysroot-native" : "sysroot";
         if (e && *e)
-            fprintf(stderr, "lfi-cc: LFI_SYSROOT=%s: not a directory\n", e);
+            fprintf(stderr, "lfi-cc: %s=%s: not a directory\n", var, e);
         else
-            fprintf(stderr, "lfi-cc: the sandbox sysroot was not found (looked in "
-                            "%s/../sysroot and %s/../lib/lfi/sysroot): build it "
-                            "(ninja sysroot) or set LFI_SYSROOT\n",
-                    exe_dir(), exe_dir());
+            fprintf(stderr, "lfi-cc: the %s was not found (looked in %s/../%s and "
+                            "%s/../lib/lfi/%s): build it (ninja %s) or set %s\n",
+                    name, exe_dir(), name, exe_dir(), name, name, var);
     }
     return s;
 }
@@ -118,6 +125,13 @@ static int add_pp(const struct cc_job *job, struct strvec *cmd)
 /* Code generation flags the scheme needs; after the user's, so they win. */
 static void add_scheme(const struct cc_job *job, struct strvec *cmd)
 {
+    if (job->native) {
+        /* the same code generation apart from the sandbox's needs */
+        sv_push(cmd, "-fno-lto");
+        if (job->host == HOST_CLANG)
+            sv_push(cmd, "-fno-addrsig");
+        return;
+    }
     sv_push(cmd, "-mno-tls-direct-seg-refs");
     sv_push(cmd, "-fcf-protection=none");
     sv_push(cmd, "-mno-avx");
@@ -314,6 +328,26 @@ static int assemble(const struct cc_job *job, const char *s, const char *obj)
     return rc;
 }
 
+static int copy_file(const char *from, const char *to)
+{
+    size_t n;
+    char *p = read_all(from, &n);
+    if (!p) {
+        fprintf(stderr, "lfi-cc: cannot read %s: %s\n", from, strerror(errno));
+        return 1;
+    }
+    FILE *f = strcmp(to, "-") ? fopen(to, "w") : stdout;
+    int bad = !f;
+    if (f) {
+        bad |= fwrite(p, 1, n, f) != n;
+        bad |= f != stdout ? fclose(f) != 0 : fflush(f) != 0;
+    }
+    free(p);
+    if (bad)
+        fprintf(stderr, "lfi-cc: cannot write %s\n", to);
+    return bad;
+}
+
 static const char *base_with(const char *path, const char *ext)
 {
     const char *b = strrchr(path, '/');
@@ -339,6 +373,11 @@ static int build_one(const struct cc_job *job, const struct cc_input *in, const 
         if (preprocess_asm(job, in, s_in, obj))
             return 1;
         generated = true;
+    }
+    if (job->native) { /* no rewriting: copy (for -S) or assemble */
+        if (job->mode == CC_ASSEMBLY && generated)
+            return copy_file(s_in, out);
+        return job->mode == CC_ASSEMBLY ? copy_file(in->path, out) : assemble(job, s_in, out);
     }
     if (job->mode == CC_ASSEMBLY)
         return rewrite(job, s_in, out, generated ? s_in : in->path, generated);
