@@ -97,6 +97,7 @@ int cc_parse_args(struct cc_job *job, int argc, char **argv)
     enum cc_lang xlang = LANG_NONE;
     bool want_e = false, want_m = false;
     job->verify = true;
+    job->interp = true;
     const char *env = getenv("LFI_VERBOSE");
     job->verbose = env && *env && !is(env, "0");
     for (int i = 1; i < argc; i++) {
@@ -129,6 +130,7 @@ int cc_parse_args(struct cc_job *job, int argc, char **argv)
         if (is(a, "--verify")) { job->verify = true; continue; }
         if (is(a, "--no-verify")) { job->verify = false; continue; }
         if (is(a, "--align-labels")) { job->align_labels = true; continue; }
+        if (is(a, "--no-interp")) { job->interp = false; continue; }
         if (starts(a, "--sandbox=")) {
             const char *m = a + 10;
             job->native = is(m, "none");

@@ -439,6 +439,11 @@ static int link_step(const struct cc_job *job, const char **objs, const char *ou
         sv_push(&cmd, "-static-pie");
         sv_push(&cmd, "-Wl,-z,separate-code");
         sv_push(&cmd, "-Wl,-z,noexecstack");
+        /* lfi-interp as the program interpreter: executing the program
+         * runs it under lfi-run (docs/toolchain.md). */
+        const char *interp = cc_printf("%s/lfi-interp", exe_dir());
+        if (!job->native && job->interp && access(interp, X_OK) == 0)
+            sv_push(&cmd, cc_printf("-Wl,-dynamic-linker,%s", interp));
     }
     sv_push(&cmd, "-o");
     sv_push(&cmd, out);
