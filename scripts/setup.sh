@@ -10,7 +10,7 @@ PACKAGES="
 build-essential pkg-config meson ninja-build python3
 clang llvm lld libclang-rt-14-dev
 binutils libzydis-dev
-dpkg-dev
+dpkg-dev musl-tools
 "
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -435,6 +435,8 @@ static int link_step(const struct cc_job *job, const char **objs, const char *ou
     sv_push(&cmd, job->host_cc);
     sv_append(&cmd, &job->cflags);
     sv_push(&cmd, "-nostdlib");
+    if (job->host == HOST_CLANG) /* -pthread & co. are unused with -nostdlib */
+        sv_push(&cmd, "-Wno-unused-command-line-argument");
     if (!job->shared && !job->relocatable) {
         sv_push(&cmd, "-static-pie");
         sv_push(&cmd, "-Wl,-z,separate-code");
