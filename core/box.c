@@ -76,6 +76,7 @@ void lfi_box_free(struct LFIBox *box)
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
     lfi__mm_free(box);
     free(box->cb_fns);
+    free(box->cb_kinds);
     pthread_mutex_destroy(&box->lock);
     pthread_mutex_lock(&e->lock);
     if (p != MAP_FAILED)

@@ -37,6 +37,7 @@ CHECK_OFF(struct LFIRegs, fcw, REGS_FCW);
 CHECK_OFF(struct LFIRegs, mxcsr, REGS_MXCSR);
 CHECK_OFF(struct LFIRegs, xmm, REGS_XMM);
 _Static_assert(sizeof(struct LFIRegs) == 448, "LFIRegs size");
+CHECK_OFF(struct LFIContext, abort_callback, CTX_ABORT);
 CHECK_OFF(struct LFIContext, base, CTX_BASE);
 CHECK_OFF(struct LFIContext, box, CTX_BOX);
 CHECK_OFF(struct LFIContext, invoke_stub, CTX_INVOKE_STUB);
@@ -50,6 +51,8 @@ CHECK_OFF(struct LFIBox, cb_lo, BOX_CB_LO);
 CHECK_OFF(struct LFIBox, cb_size, BOX_CB_SIZE);
 CHECK_OFF(struct LFIBox, cb_fns, BOX_CB_FNS);
 CHECK_OFF(struct LFIBox, cb_ret, BOX_CB_RET);
+CHECK_OFF(struct LFIBox, cb_kinds, BOX_CB_KINDS);
+CHECK_OFF(struct LFIBox, ret_user, BOX_RET_USER);
 CHECK_OFF(struct lfi__tls, ctx, TLS_CTX);
 CHECK_OFF(struct lfi__tls, scratch, TLS_SCRATCH);
 CHECK_OFF(struct lfi__tls, tid, TLS_TID);
@@ -171,8 +174,10 @@ static bool entry_checks(struct LFIContext *ctx)
         ctx->status = LFI_ERR_INTERRUPT;
         return false;
     }
-    if (ctx->timed && outermost && !lfi__arm_timer(ctx))
+    if (ctx->timed && outermost && !lfi__arm_timer(ctx)) {
+        ctx->status = lfi_errno();
         return false;
+    }
     return true;
 }
 
@@ -237,6 +242,64 @@ void lfi__syscall_dispatch(struct LFIContext *ctx)
         lfi__ctx_fail(ctx, LFI_ERR_RTCALL, "system call %llu but no handler is installed",
                       (unsigned long long)ctx->regs.rax);
     handler(ctx);
+    if (ctx->abort_callback && ctx->abort_callback == ctx->regs.host_sp)
+        lfi__cb_abort(ctx);
+}
+
+/* ---- aborting from a callback ----
+ * lfi_ctx_abort_cb records the innermost frame (host_sp); the callback
+ * return path (entry.S) and the system-call path above end that frame when
+ * they find it marked. An invoke nested in the callback has a frame of its
+ * own, so it is not affected; the mark is dropped when its frame ends some
+ * other way (UNWIND_FRAME). */
+
+void lfi_ctx_abort_cb(struct LFIContext *ctx)
+{
+    if (!ctx || !ctx->regs.host_sp || lfi__tls.ctx != ctx) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_ctx_abort_cb: the context is not active on this thread");
+        return;
+    }
+    ctx->abort_callback = ctx->regs.host_sp;
+}
+
+int lfi_ctx_abort_cb_status(struct LFIContext *ctx)
+{
+    return ctx && ctx->abort_status ? 1 : 0;
+}
+
+void lfi_ctx_abort_callback(struct LFIContext *ctx)
+{
+    lfi_ctx_abort_cb(ctx);
+}
+
+int lfi_ctx_abort_status(struct LFIContext *ctx)
+{
+    return lfi_ctx_abort_cb_status(ctx);
+}
+
+void lfi__cb_abort(struct LFIContext *ctx)
+{
+    ctx->abort_callback = 0;
+    ctx->abort_status = 1;
+    lfi__ctx_fail(ctx, LFI_ERR_ABORT, "a callback aborted the %s",
+                  frame_kind(ctx) == FRAME_RUN ? "run" : "invoke");
+}
+
+/* ---- register-file invoke ---- */
+
+int lfi_invoke_struct(struct LFIContext *ctx, lfiptr fn)
+{
+    if (!ctx) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_invoke_struct: no context");
+        return -1;
+    }
+    struct LFIContext *c = ctx;
+    lfi_set_invoke_info(&c, fn, ctx->box);
+    ctx->status = -1; /* stays so if the trampoline fails before the entry */
+    lfi_trampoline_struct();
+    if (ctx->status == -1)
+        ctx->status = lfi_errno() ? lfi_errno() : LFI_ERR_INVAL;
+    return ctx->status == LFI_ERR_NONE ? 0 : -1;
 }
 
 void lfi__rtcall_error(struct LFIContext *ctx, uint64_t why)
@@ -305,8 +368,10 @@ struct LFIContext *lfi__invoke_prepare(void)
         return NULL;
     if (!ctx->invoke_stub) {
         struct LFIBox *box = ctx->box;
-        if (!lfi__rt_ensure(box))
+        if (!lfi__rt_ensure(box)) {
+            ctx->status = lfi_errno();
             return NULL;
+        }
         ctx->invoke_stub = box->invoke_stub;
         ctx->ret_point = box->ret_point;
         ctx->regs.retaddr = box->retaddr;

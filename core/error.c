@@ -30,6 +30,7 @@ static const char *const names[] = {
     [LFI_ERR_EXIT] = "sandbox exited during invoke",
     [LFI_ERR_INTERRUPT] = "sandbox interrupted",
     [LFI_ERR_BUSY] = "object in use",
+    [LFI_ERR_ABORT] = "callback aborted the invoke",
 };
 
 const char *lfi_strerror(int code)

@@ -93,6 +93,8 @@ struct LFIBox {
     uint64_t cb_size;   /* BOX_CB_SIZE */
     void **cb_fns;      /* BOX_CB_FNS */
     uint64_t cb_ret;    /* BOX_CB_RET */
+    uint8_t *cb_kinds;  /* BOX_CB_KINDS: CB_PLAIN or CB_STRUCT per entry */
+    uint64_t ret_user;  /* BOX_RET_USER: return point of lfi_box_register_ret's stub */
     /* C only */
     struct LFIEngine *engine;
     uint64_t base;
@@ -108,8 +110,9 @@ struct LFIBox {
 /* ---- context (ctx.c) ---- */
 struct LFIContext {
     struct LFIRegs regs;        /* offset 0, 448 bytes */
-    uint64_t abort_callback;    /* 448 (layout of the public runtime) */
-    uint64_t abort_status;      /* 456 */
+    uint64_t abort_callback;    /* CTX_ABORT (448, as in the public runtime): host_sp of
+                                 * the frame lfi_ctx_abort_cb marked, 0 = none */
+    uint64_t abort_status;      /* 456: 1 once a callback aborted (sticky) */
     uint64_t base;              /* CTX_BASE */
     struct LFIBox *box;         /* CTX_BOX */
     uint64_t invoke_stub;       /* CTX_INVOKE_STUB */
@@ -148,6 +151,9 @@ void lfi__mm_free(struct LFIBox *box);
  * The code is verified unless no_verify. Returns the address or 0. */
 uint64_t lfi__map_runtime_code(struct LFIBox *box, int memfd, size_t size);
 int lfi__verify(struct LFIBox *box, uint64_t addr, size_t size);
+/* Copies the n bytes at addr if they lie in one executable mapping of the
+ * box (not the runtime's own); false otherwise. */
+bool lfi__exec_bytes(struct LFIBox *box, uint64_t addr, void *dst, size_t n);
 
 /* ---- runtime code (rtcode.c) ---- */
 bool lfi__rt_ensure(struct LFIBox *box);    /* invoke/return stub page */
@@ -187,6 +193,7 @@ void lfi__syscall_dispatch(struct LFIContext *ctx);
 struct LFIContext *lfi__invoke_prepare(void);
 void lfi__rtcall_error(struct LFIContext *ctx, uint64_t why) __attribute__((noreturn));
 void lfi__interrupted(struct LFIContext *ctx) __attribute__((noreturn));
+void lfi__cb_abort(struct LFIContext *ctx) __attribute__((noreturn));
 void lfi__gs_set_slow(uint64_t base);
 uint64_t lfi__gs_get_slow(void);
 

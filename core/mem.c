@@ -737,6 +737,19 @@ bool lfi_box_mquery(struct LFIBox *box, lfiptr addr, struct LFIMapInfo *info)
     return found;
 }
 
+bool lfi__exec_bytes(struct LFIBox *box, uint64_t addr, void *dst, size_t n)
+{
+    bool ok = false;
+    pthread_mutex_lock(&box->lock);
+    struct lfi__mm *mm = &box->mm;
+    size_t i = first_after(mm, addr);
+    if (i < mm->n && mm->r[i].start <= addr && n <= mm->r[i].end - addr &&
+        (mm->r[i].prot & LFI_PROT_EXEC) && !mm->r[i].runtime)
+        ok = lfi__safe_copy(dst, (const void *)(uintptr_t)addr, n) == 0;
+    pthread_mutex_unlock(&box->lock);
+    return ok;
+}
+
 /* Runtime-owned code (stub pages): a sealed memfd mapped read-only and
  * shared, verified like sandbox code (unless no_verify), pinned. Called with
  * the box lock held. */

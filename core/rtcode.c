@@ -95,7 +95,8 @@ bool lfi__rt_ensure(struct LFIBox *box)
         if (p) {
             box->rtpage = p;
             box->ret_point = p + RET_BUNDLE + sizeof ret_rtcall;
-            box->retaddr = p + RET_BUNDLE;
+            if (!box->ret_user)
+                box->retaddr = p + RET_BUNDLE;
             box->cb_ret = p + CBRET_BUNDLE;
             __atomic_store_n(&box->invoke_stub, p + INVOKE_ENTRY, __ATOMIC_RELEASE);
             LFI_LOG("box %zu: stub page at %#llx", box->slot, (unsigned long long)p);
@@ -120,16 +121,19 @@ bool lfi__cb_ensure(struct LFIBox *box)
     bool ok = true;
     if (!box->cb_size) {
         void **fns = calloc(LFI_MAXCB, sizeof *fns);
-        uint64_t p = fns ? lfi__map_runtime_code(box, fd, cb_bytes(box->engine)) : 0;
-        if (!fns)
+        uint8_t *kinds = calloc(LFI_MAXCB, 1);
+        uint64_t p = fns && kinds ? lfi__map_runtime_code(box, fd, cb_bytes(box->engine)) : 0;
+        if (!fns || !kinds)
             lfi__seterr(LFI_ERR_ALLOC, "callback table");
         if (p) {
             box->cb_fns = fns;
+            box->cb_kinds = kinds;
             box->cb_lo = p;
             __atomic_store_n(&box->cb_size, (uint64_t)LFI_MAXCB * LFI_BUNDLE, __ATOMIC_RELEASE);
             LFI_LOG("box %zu: callback entries at %#llx", box->slot, (unsigned long long)p);
         } else {
             free(fns);
+            free(kinds);
             ok = false;
         }
     }
@@ -155,10 +159,13 @@ bool lfi_box_cbinit(struct LFIBox *box)
     return lfi__cb_ensure(box);
 }
 
-void *lfi_box_register_cb(struct LFIBox *box, void *fn)
+/* Finds or takes the entry of (fn, kind). The kind is stored before the
+ * function (release), and the runtime reads the function first: a caller
+ * that sees a new function sees its kind. */
+static void *register_cb(struct LFIBox *box, void *fn, uint8_t kind, const char *what)
 {
     if (!box || !fn) {
-        lfi__seterr(LFI_ERR_INVAL, "lfi_box_register_cb: no box or function");
+        lfi__seterr(LFI_ERR_INVAL, "%s: no box or function", what);
         return NULL;
     }
     if (!lfi__cb_ensure(box))
@@ -168,7 +175,7 @@ void *lfi_box_register_cb(struct LFIBox *box, void *fn)
     size_t free_slot = LFI_MAXCB;
     for (size_t i = 0; i < LFI_MAXCB; i++) {
         void *f = __atomic_load_n(&box->cb_fns[i], __ATOMIC_RELAXED);
-        if (f == fn) {
+        if (f == fn && box->cb_kinds[i] == kind) {
             entry = (void *)(uintptr_t)(box->cb_lo + i * LFI_BUNDLE);
             break;
         }
@@ -176,6 +183,7 @@ void *lfi_box_register_cb(struct LFIBox *box, void *fn)
             free_slot = i;
     }
     if (!entry && free_slot < LFI_MAXCB) {
+        __atomic_store_n(&box->cb_kinds[free_slot], kind, __ATOMIC_RELEASE);
         __atomic_store_n(&box->cb_fns[free_slot], fn, __ATOMIC_RELEASE);
         entry = (void *)(uintptr_t)(box->cb_lo + free_slot * LFI_BUNDLE);
     }
@@ -183,6 +191,55 @@ void *lfi_box_register_cb(struct LFIBox *box, void *fn)
     if (!entry)
         lfi__seterr(LFI_ERR_NOSPACE, "all %d callback entries are in use", LFI_MAXCB);
     return entry;
+}
+
+void *lfi_box_register_cb(struct LFIBox *box, void *fn)
+{
+    return register_cb(box, fn, CB_PLAIN, "lfi_box_register_cb");
+}
+
+void *lfi_box_register_cb_struct(struct LFIBox *box, void *fn)
+{
+    return register_cb(box, fn, CB_STRUCT, "lfi_box_register_cb_struct");
+}
+
+/* The return runtime call through the legacy table slot (*24(%r14)). */
+static const uint8_t ret_rtcall_legacy[] = {
+    0x4c, 0x8d, 0x1d, 0x04, 0x00, 0x00, 0x00, /* leaq 4(%rip),%r11 */
+    0x41, 0xff, 0x66, 0x18,                   /* jmpq *0x18(%r14) */
+};
+_Static_assert(sizeof ret_rtcall_legacy == sizeof ret_rtcall, "stub sizes");
+
+bool lfi_box_register_ret(struct LFIBox *box, lfiptr addr)
+{
+    if (!box) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_box_register_ret: no box");
+        return false;
+    }
+    if (addr % LFI_BUNDLE || !lfi_box_bufvalid(box, addr, sizeof ret_rtcall)) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_box_register_ret: %#llx is not a bundle start in the box",
+                    (unsigned long long)addr);
+        return false;
+    }
+    uint8_t code[sizeof ret_rtcall];
+    if (!lfi__exec_bytes(box, addr, code, sizeof code)) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_box_register_ret: %#llx is not in executable box memory",
+                    (unsigned long long)addr);
+        return false;
+    }
+    if (memcmp(code, ret_rtcall, sizeof code) && memcmp(code, ret_rtcall_legacy, sizeof code)) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_box_register_ret: the code at %#llx is not a return stub",
+                    (unsigned long long)addr);
+        return false;
+    }
+    /* The runtime only compares return points with it: it never jumps to
+     * addr, so a later change of that memory cannot redirect the host. */
+    pthread_mutex_lock(&box->lock);
+    box->retaddr = addr;
+    __atomic_store_n(&box->ret_user, addr + sizeof ret_rtcall, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&box->lock);
+    LFI_LOG("box %zu: return stub registered at %#llx", box->slot, (unsigned long long)addr);
+    return true;
 }
 
 void lfi_box_unregister_cb(struct LFIBox *box, void *fn)

@@ -94,6 +94,7 @@ enum {
     LFI_ERR_EXIT = 15,       /* lfi_ctx_exit ended an LFI_INVOKE */
     LFI_ERR_INTERRUPT = 16,  /* the context was interrupted or timed out */
     LFI_ERR_BUSY = 17,       /* the object is in use (e.g. a running context) */
+    LFI_ERR_ABORT = 18,      /* a callback aborted the invoke (lfi_ctx_abort_cb) */
 };
 
 /* lfi_ctx_run's result when the run ended by an error (fault, bad runtime
@@ -226,6 +227,17 @@ int lfi_ctx_status(struct LFIContext *ctx, struct LFIFault *info);
 /* Prepares the box for LFI_INVOKE (maps and verifies its return stubs). May
  * be called before or after lfi_ctx_new; LFI_INVOKE also does it lazily. */
 bool lfi_box_init_ret(struct LFIBox *box);
+/* Registers a return stub that already exists in the box (e.g. the symbol
+ * _lfi_ret of a loaded program): addr must be 32-byte aligned, inside an
+ * executable mapping of the box, and hold exactly the return runtime call
+ * `leaq 4(%rip),%r11 ; jmpq *-32(%r14)` (or its legacy form with
+ * `*24(%r14)`); otherwise false with LFI_ERR_INVAL. A return runtime call
+ * made from that stub then ends the innermost LFI_INVOKE like a return of
+ * the invoked function, and new contexts get addr as regs.retaddr. The
+ * runtime never jumps to addr. x86-64: LFI_INVOKE still maps its own stub
+ * page, because the call into the sandbox is made by sandbox code
+ * (docs/runtime.md). */
+bool lfi_box_register_ret(struct LFIBox *box, lfiptr addr);
 
 struct LFIInvokeInfo {
     struct LFIContext **ctx;
@@ -247,6 +259,23 @@ extern const void *lfi_trampoline_addr;
 void lfi_set_invoke_info(struct LFIContext **ctxp, lfiptr fn, struct LFIBox *box);
 /* Makes the context for a thread that has none (calls the clone callback). */
 struct LFIContext *lfi_clone(struct LFIBox *box, struct LFIContext **ctxp);
+
+/* Register-file invoke, for FFI users. lfi_trampoline_struct is an assembly
+ * entry with the calling convention of `void lfi_trampoline_struct(void)`:
+ * set lfi_invoke_info (or lfi_set_invoke_info) first, as for lfi_trampoline.
+ * The sandbox function gets its arguments from (*ctxp)'s registers, not from
+ * the caller's: rdi, rsi, rdx, rcx, r8, r9 and xmm0-7 (all 128 bits) of
+ * lfi_ctx_regs; every other register is zero, as with LFI_INVOKE. Its
+ * results rax, rdx, xmm0, xmm1 are stored back into the same regs (zero if
+ * the invoke failed). If *ctxp is NULL the clone callback makes the context
+ * (whose registers are zero). Nesting: called from a callback or handler of
+ * the same context, it overwrites those four registers of the context. */
+void lfi_trampoline_struct(void);
+/* The C form: calls fn (a 32-byte aligned sandbox address) in ctx with the
+ * argument registers of lfi_ctx_regs(ctx) and leaves its results there.
+ * Returns 0, or -1 if the invoke failed (lfi_ctx_status and lfi_errno say
+ * why: FAULT, EXIT, ABORT, INTERRUPT, ...). */
+int lfi_invoke_struct(struct LFIContext *ctx, lfiptr fn);
 
 /* LFI_INVOKE(box, ctxp, fn, ret_type, (argtypes), args...)
  *
@@ -367,8 +396,29 @@ bool lfi_box_cbinit(struct LFIBox *box);
  * NULL if the slots (4096) are full. Pointer arguments fn receives are
  * sandbox addresses: check them (lfi_box_bufvalid) before use. */
 void *lfi_box_register_cb(struct LFIBox *box, void *fn);
-/* After this, calling the entry ends the sandbox's run with LFI_ERR_RTCALL. */
+/* Like lfi_box_register_cb, but fn is called as void fn(void) and exchanges
+ * data through the context's registers: before the call the sandbox's
+ * argument registers (rdi, rsi, rdx, rcx, r8, r9, xmm0-7) are stored into
+ * lfi_ctx_regs(lfi_cur_ctx()); after it, the sandbox's results (rax, rdx,
+ * xmm0, xmm1) are loaded from there. The same fn gets the same entry; a
+ * struct and a plain registration of one fn are different entries. */
+void *lfi_box_register_cb_struct(struct LFIBox *box, void *fn);
+/* After this, calling the entry (plain or struct) ends the sandbox's run
+ * with LFI_ERR_RTCALL. */
 void lfi_box_unregister_cb(struct LFIBox *box, void *fn);
+
+/* Called inside a callback (or the system-call handler) of ctx: when the
+ * callback returns, the innermost LFI_INVOKE (or lfi_ctx_run) of ctx ends at
+ * once instead of going back into the sandbox. LFI_INVOKE then returns 0,
+ * lfi_ctx_run LFI_EXIT_ERROR; lfi_ctx_status gives LFI_ERR_ABORT, and
+ * lfi_ctx_abort_cb_status becomes 1 (and stays 1). Sets LFI_ERR_INVAL and
+ * does nothing if ctx is not active on this thread. */
+void lfi_ctx_abort_cb(struct LFIContext *ctx);
+/* 1 once a callback of ctx has aborted an invoke (sticky), else 0. */
+int lfi_ctx_abort_cb_status(struct LFIContext *ctx);
+/* The same two under the names the public runtime defines. */
+void lfi_ctx_abort_callback(struct LFIContext *ctx);
+int lfi_ctx_abort_status(struct LFIContext *ctx);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,8 @@ meson test -C "$BUILD" --print-errorlogs --num-processes 2 2>&1 | grep -v '^ninj
 
 if [ ! -f "$SAN/build.ninja" ]; then
     meson setup "$SAN" -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
-        -Db_lundef=false -Dc_args=-fno-sanitize-recover=all -Dfuzz=disabled >/dev/null
+        -Db_lundef=false -Dc_args=-fno-sanitize-recover=all -Dfuzz=disabled \
+        -Dsysroot=false >/dev/null
 fi
 ninja -C "$SAN" >/dev/null || echo "check: sanitizer build failed"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -76,9 +76,11 @@ EOF
         $SUDO apt-get update -qq
     fi
     echo "mkcorpus: fetching$missing"
-    # shellcheck disable=SC2086
-    (cd "$src" && apt-get source -qq $missing 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+    # One package at a time, falling back to older versions when the
+    # newest (a security update) is not on the mirror.
     for p in $missing; do
+        sh "$here/../../scripts/fetch-source.sh" "$p" "$src" >/dev/null ||
+            { echo "mkcorpus: apt-get source $p failed" >&2; exit 1; }
         fetched "$p" "$p" || { echo "mkcorpus: apt-get source $p failed" >&2; exit 1; }
     done
 fi

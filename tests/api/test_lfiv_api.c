@@ -49,7 +49,13 @@ static void m_bigendian(uint8_t *p, size_t *n) { (void)n; p[EI_DATA] = ELFDATA2M
 static void m_phoff(uint8_t *p, size_t *n) { (void)n; eh(p)->e_phoff = ~0ull - 8; }
 static void m_phnum(uint8_t *p, size_t *n) { (void)n; eh(p)->e_phnum = 0xffff; }
 static void m_phentsize(uint8_t *p, size_t *n) { (void)n; eh(p)->e_phentsize = 1; }
-static void m_type(uint8_t *p, size_t *n) { (void)n; eh(p)->e_type = ET_REL; }
+static void m_type(uint8_t *p, size_t *n) { (void)n; eh(p)->e_type = ET_CORE; }
+static void m_rel_noshdr(uint8_t *p, size_t *n)
+{
+    (void)n;
+    eh(p)->e_type = ET_REL;
+    eh(p)->e_shnum = 0;
+}
 static void m_offset(uint8_t *p, size_t *n) { ph(p, exec_index(p))->p_offset = *n + 4096; }
 static void m_filesz(uint8_t *p, size_t *n) { (void)n; ph(p, exec_index(p))->p_filesz = ~0ull; }
 static void m_memsz_small(uint8_t *p, size_t *n)
@@ -121,7 +127,8 @@ static void test_elf(void)
         { "phoff overflow", m_phoff, LFIV_EINVAL, "program headers" },
         { "phnum huge", m_phnum, LFIV_EINVAL, "program headers" },
         { "phentsize", m_phentsize, LFIV_EINVAL, "program header size" },
-        { "ET_REL", m_type, LFIV_EINVAL, "executable" },
+        { "ET_CORE", m_type, LFIV_EINVAL, "executable" },
+        { "ET_REL without sections", m_rel_noshdr, LFIV_EINVAL, "without section headers" },
         { "p_offset past end", m_offset, LFIV_EINVAL, "outside" },
         { "p_filesz huge", m_filesz, LFIV_EINVAL, "outside" },
         { "p_filesz > p_memsz", m_memsz_small, LFIV_EINVAL, "outside" },

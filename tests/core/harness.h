@@ -50,6 +50,7 @@ extern const uint8_t progs_start[], progs_end[];
     PROG(f_sum8d) PROG(f_mixed) PROG(f_ptr) PROG(f_pair) PROG(f_cb) PROG(f_cb_plus1) \
     PROG(f_cb6) PROG(f_syscall) PROG(f_std) PROG(f_getgs) PROG(r_rdi) PROG(r_rsi) PROG(r_rdx) PROG(r_rcx) \
     PROG(r_r8) PROG(r_r9) PROG(r_rbx) PROG(r_rbp) PROG(r_r10) PROG(r_r12) PROG(r_r13) \
+    PROG(f_cbmem) PROG(p_lfi_ret) PROG(p_lfi_ret_legacy) PROG(f_jmp_ret) PROG(f_jmp_ret_legacy) \
     PROG(r_r15) PROG(r_xmm0) PROG(r_xmm1) PROG(r_xmm2) PROG(r_xmm3) PROG(r_xmm4) \
     PROG(r_xmm5) PROG(r_xmm6) PROG(r_xmm7) PROG(r_xmm8) PROG(r_xmm9) PROG(r_xmm10) \
     PROG(r_xmm11) PROG(r_xmm12) PROG(r_xmm13) PROG(r_xmm14) PROG(r_xmm15) PROG(r_mxcsr) \

@@ -275,6 +275,32 @@ PROG f_getgs               /* long f(void): the word at %gs:0x20000000 + offset 
     movq %gs:(%eax), %rax
     RET
 
+PROG f_cbmem               /* calls the function whose address is at box offset
+                            * 0x20000000 with the caller's arguments, returns its
+                            * results (%rax, %rdx, %xmm0, %xmm1) unchanged */
+    movl $0x20000000, %eax
+    movl %gs:(%eax), %eax
+    .p2align 5
+    .nops 24
+    .bundle_lock
+    andl $0xffffffe0, %eax
+    addq %r14, %rax
+    callq *%rax
+    .bundle_unlock
+    RET
+PROG p_lfi_ret             /* a program's own return stub (_lfi_ret) */
+    RTCALL -32
+    ud2
+PROG p_lfi_ret_legacy      /* the same through the legacy table slot */
+    RTCALL 24
+    ud2
+PROG f_jmp_ret             /* long f(long x): x + 1, "returned" through p_lfi_ret */
+    leaq 1(%rdi), %rax
+    jmp p_lfi_ret
+PROG f_jmp_ret_legacy      /* long f(long x): x + 2, through p_lfi_ret_legacy */
+    leaq 2(%rdi), %rax
+    jmp p_lfi_ret_legacy
+
 /* Return register \r (to check the values LFI_INVOKE leaves in it). */
 .macro REGFN name, insn
 PROG \name

@@ -38,6 +38,9 @@ Usage:
   run_corpus.py ... --only NAME      run the cases whose name contains NAME
   run_corpus.py ... --dump NAME      print objdump of matching cases
   run_corpus.py --check-only ...     only assemble (no verifier needed)
+  run_corpus.py ... --diff-tool BUILD/tests/verify/diff_fastpath
+                                     also compare the verifier's fast paths
+                                     with its reference path on every case
 """
 
 import argparse
@@ -244,6 +247,13 @@ def run_case(case, tools, tmp, expect):
             return False, "corpus error: " + err
     if tools.verifier is None:
         return True, "assembled (%d bytes)" % len(code)
+    if tools.diff_tool:
+        # the verifier's fast paths against its reference path
+        r = subprocess.run([tools.diff_tool, "--raw", binf, "--base", "%#x" % case.base],
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            return False, "fast path and reference path disagree: " + \
+                (r.stdout + r.stderr).strip().replace("\n", " | ")
     cmd = [tools.verifier, "--raw", "--base", "%#x" % case.base]
     if case.stores:
         cmd += ["-s", "stores"]
@@ -287,6 +297,9 @@ def main():
     ap.add_argument("--check-only", action="store_true",
                     help="assemble the cases, do not run the verifier")
     ap.add_argument("--allow-no-rule", action="store_true")
+    ap.add_argument("--diff-tool",
+                    help="also run DIFF_TOOL --raw FILE --base ADDR on every case "
+                         "(tests/verify/diff_fastpath.c); it must exit 0")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 4)
     ap.add_argument("-q", "--quiet", action="store_true",
                     help="print only failures and the summary")

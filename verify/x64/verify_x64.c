@@ -31,19 +31,18 @@ struct bundle_state {
     uint32_t nontarget;     /* starts inside macro-instructions */
 };
 
-struct pending {
-    uint64_t target;
-    size_t from; /* offset of the branch */
-};
-
 struct ctx {
     const struct lfiv_options *opts;
     const uint8_t *code;
     size_t size;
     uint64_t addr;
     struct lfiv_violation *v;
-    struct pending *pend;
-    size_t npend, cappend;
+    /* Direct branch targets inside the buffer that are not bundle starts,
+     * one bit per byte (NULL with LFIV_ALIGNED_TARGETS). They are checked
+     * against the instruction starts once the whole buffer is decoded. */
+    uint32_t *tgt;
+    uint32_t memchk; /* FT_MEM|FT_MEMW (full mode) or FT_MEMW (stores) */
+    size_t fail_off; /* offset passed to the last fail() */
 };
 
 static inline bool has(const struct bundle_state *s, int lane, int r)
@@ -62,6 +61,7 @@ static inline void mark_chain(struct bundle_state *s, unsigned origin, unsigned 
 static int fail(struct ctx *c, size_t off, int len, enum lfiv_rule rule,
                 const char *msg)
 {
+    c->fail_off = off;
     lfiv_set_violation(c->v, LFIV_ARCH_X64, c->code, c->size, off, c->addr,
                        len, rule, msg);
     return LFIV_REJECTED;
@@ -259,20 +259,11 @@ static void reset_state(struct bundle_state *s)
     s->rt_valid = false;
 }
 
-static int add_pending(struct ctx *c, uint64_t target, size_t from)
+/* Record a direct branch target inside the buffer (not a bundle start). */
+static inline void add_target(struct ctx *c, uint64_t target)
 {
-    if (c->npend == c->cappend) {
-        size_t n = c->cappend ? c->cappend * 2 : 256;
-        struct pending *p = realloc(c->pend, n * sizeof *p);
-        if (!p)
-            return LFIV_ENOMEM;
-        c->pend = p;
-        c->cappend = n;
-    }
-    c->pend[c->npend].target = target;
-    c->pend[c->npend].from = from;
-    c->npend++;
-    return 0;
+    uint64_t t = target - c->addr;
+    c->tgt[t / BUNDLE] |= 1u << (t % BUNDLE);
 }
 
 /* All the rules, for any instruction. check_insn screens the common case
@@ -355,8 +346,7 @@ static int check_insn_full(struct ctx *c, struct bundle_state *s,
             return fail(c, off, in->len, LFIV_RULE_BRANCH_TARGET,
                         "direct branch target outside the verified code must "
                         "be 32-byte aligned");
-        if (add_pending(c, target, off))
-            return LFIV_ENOMEM;
+        add_target(c, target);
         break;
     }
     case X64_K_JMP_IND:
@@ -482,22 +472,21 @@ static inline uint32_t load32(const uint8_t *p)
     return v;
 }
 
-/* The fastest path, driven by x64_fasttab (generated from the reference
- * decoder): the common instruction shapes (no prefix or 65 67, optional
- * REX, one-byte or 0f map; plain instructions, nops, lea and direct
- * branches; no state-setting shape) with plain memory operands and
- * aligned branch targets. Returns the instruction's length when it has
- * checked everything and updated the state, or 0, having changed nothing,
- * to send the instruction to the full path. Needs 16 readable bytes. */
 /* Assembler padding: 66 90, and 66... [2e] 0f 1f /0 (what GNU as and
- * LLVM emit). Keeps the register state. 0 for anything else. */
+ * LLVM emit). Keeps the register state. 0 for anything else. Needs 16
+ * readable bytes. */
 static inline unsigned fast_nop(struct ctx *c, struct bundle_state *s,
                                 size_t off, unsigned boff)
 {
     const uint8_t *p = c->code + off;
-    unsigned j = 0;
-    while (j < 14 && p[j] == 0x66)
-        j++;
+    /* j = the number of leading 66 bytes (at most 8 here; more go to the
+     * full path), without a loop. */
+    uint64_t w;
+    memcpy(&w, p, 8);
+    w ^= 0x6666666666666666ull;
+    if (!w)
+        return 0;
+    unsigned j = (unsigned)__builtin_ctzll(w) / 8;
     if (p[j] == 0x90) {
         if (j != 1)
             return 0;
@@ -507,11 +496,12 @@ static inline unsigned fast_nop(struct ctx *c, struct bundle_state *s,
             j++;
         if (p[j] != 0x0f || p[j + 1] != 0x1f)
             return 0;
-        uint32_t e = x64_fasttab[1][0x1f][p[j + 2]];
-        if (!(e & FT_OK) || !(e & FT_NOP))
+        unsigned m = p[j + 2];
+        uint32_t e = x64_fasttab[1][0x1f][m];
+        if (!(e >> (FT_OKX_SHIFT + FT_OKX_NOREX) & 1) || !(e & FT_NOP))
             return 0;
         if ((e & FT_SIB) && (((p[j + 3] & 0x38) == 0x20 && (p[j + 3] >> 6)) ||
-                             ((e & FT_MOD0) && (p[j + 3] & 7) == 5)))
+                             ((m >> 6) == 0 && (p[j + 3] & 7) == 5)))
             return 0;
         j += 1 + (e & FT_LEN);
     }
@@ -521,132 +511,350 @@ static inline unsigned fast_nop(struct ctx *c, struct bundle_state *s,
     return j;
 }
 
-static inline unsigned fast_step(struct ctx *c, struct bundle_state *s,
-                                 size_t off, unsigned boff)
+/* State transitions of check_insn_full/update_state, for the fast paths. */
+static inline void set_zx32(struct bundle_state *s, unsigned d, unsigned boff,
+                            bool masked)
 {
-    const uint8_t *p = c->code + off;
-    unsigned i = 0, seg = 0;
-    if (p[0] == 0x65) {
-        if (p[1] != 0x67)
-            return 0;
-        seg = 1;
-        i = 2;
-    } else if (p[0] == 0x66 || p[0] == 0x2e) {
-        return fast_nop(c, s, off, boff);
-    }
-    unsigned rex = 0;
-    if ((p[i] & 0xf0) == 0x40)
-        rex = p[i++];
-    unsigned map = 0;
-    if (p[i] == 0x0f) {
-        map = 1;
-        i++;
-    }
+    forget(s, (int)d);
+    s->regs |= (1ull << (ST_ZX32 + d)) | ((uint64_t)masked << (ST_MASK + d));
+    s->origin[d] = (uint8_t)boff;
+}
+
+static inline void esp_write(struct bundle_state *s, unsigned boff)
+{
+    /* The first half of the %rsp re-base: nothing else changes. */
+    s->rsp_pending = true;
+    s->origin[X64_RSP] = (uint8_t)boff;
+}
+
+/* The instructions of FT_SETCHK entries (one-byte map, no prefix other
+ * than REX; no memory access, no direct branch): the register-state
+ * setters, the masked indirect branches and the 32-bit writes to %esp
+ * that start the re-base, with exactly the verdicts and state changes of
+ * check_insn_full. Anything else it is unsure about: 0, nothing changed.
+ * i: index of the opcode byte; len: the whole instruction's length. */
+static inline unsigned fast_setter(struct bundle_state *s, const uint8_t *p,
+                                   unsigned i, unsigned rex, unsigned len,
+                                   unsigned boff)
+{
     unsigned op = p[i], m = p[i + 1];
-    uint32_t e = x64_fasttab[map][op][m];
-    if (!(e & FT_OK))
-        return 0;
+    unsigned wide = rex & 8;
+    unsigned reg = ((m >> 3) & 7) | ((rex & 4) << 1);
+    unsigned rm = (m & 7) | ((rex & 1) << 3);
 
-    unsigned len = e & FT_LEN;
-    if (rex) {
-        unsigned allowed = ((e & FT_REXW) ? 8u : 0) | ((e & FT_REXR) ? 4u : 0) |
-                           ((e & FT_REXX) ? 2u : 0) | ((e & FT_REXB) ? 1u : 0);
-        if ((rex & 0xf & ~allowed) || (rex == 0x40 && !(e & FT_REX40)))
+    switch (op) {
+    case 0x89: case 0x8b: { /* mov reg/reg: movl is a setter */
+        unsigned d = op == 0x89 ? rm : reg;
+        if (d == X64_R14)
             return 0;
-        if ((e & FT_IMMV) && (rex & 8))
-            len += 4;
-    }
-    if ((e & FT_WREQ) && !(rex & 8))
-        return 0;
-    if (seg && !(e & FT_SEGUE))
-        return 0;
-
-    unsigned sb = 0, nobase = 0;
-    if (e & FT_SIB) {
-        sb = p[i + 2];
-        if ((sb & 0x38) == 0x20 && !(rex & 2) && (sb >> 6))
-            return 0; /* scale without index */
-        if ((e & FT_MOD0) && (sb & 7) == 5) {
-            nobase = 1;
-            len += 4;
-            if (rex & 1)
+        if (d == X64_RSP) {
+            if (wide)
                 return 0;
+            esp_write(s, boff);
+            break;
         }
+        if (wide)
+            reset_state(s);
+        else
+            set_zx32(s, d, boff, false);
+        break;
     }
-    len += i;
-    if (len > 15 || boff + len > BUNDLE)
-        return 0;
-
-    /* Shapes that set register state (movl %eY,%eX; addq/orq %r14,%rX;
-     * leaq (%r14,%rY),%rX; leaq L(%rip),%r11) take the full path. */
-    if (e & FT_SETCHK) {
-        if (map == 0 && (op == 0x89 || op == 0x8b)) {
-            if (!(rex & 8))
-                return 0;
-        } else if (op == 0x8d) {
-            if ((e & FT_RIP) && (((m >> 3) & 7) | ((rex & 4) << 1)) == X64_R11)
-                return 0;
-            if ((e & FT_SIB) && (((sb & 7) | ((rex & 1) << 3)) == X64_R14 ||
-                                 (((sb >> 3) & 7) | ((rex & 2) << 2)) == X64_R14))
-                return 0;
-        } else if ((rex & 8) && ((((m >> 3) & 7) | ((rex & 4) << 1)) == X64_R14 ||
-                                 ((m & 7) | ((rex & 1) << 3)) == X64_R14)) {
+    case 0x01: case 0x09: case 0x03: case 0x0b: { /* add/or reg/reg */
+        unsigned x = (op == 0x01 || op == 0x09) ? rm : reg;
+        unsigned src = (op == 0x01 || op == 0x09) ? reg : rm;
+        if (x == X64_R14)
             return 0;
+        if (!wide) {
+            if (x == X64_RSP)
+                esp_write(s, boff);
+            else
+                reset_state(s);
+            break;
         }
+        if (x == X64_RSP)
+            return 0; /* only as the re-base (fast_rebase) */
+        if (src == X64_R14 && has(s, ST_ZX32, (int)x)) { /* addq/orq %r14,%rX */
+            bool aligned = has(s, ST_MASK, (int)x);
+            forget(s, (int)x);
+            s->regs |= (1ull << (ST_BOX + x)) | ((uint64_t)aligned << (ST_TGT + x));
+        } else {
+            reset_state(s);
+        }
+        break;
     }
-
-    /* Memory operand: %gs, or %rsp/%rip/%r14 without index. */
-    if ((e & FT_MEM) && !seg &&
-        (c->opts->mode == LFIV_MODE_FULL || (e & FT_MEMW))) {
-        if (!(e & FT_RIP)) {
-            unsigned base;
-            if (e & FT_SIB) {
-                if (nobase || ((sb & 0x38) != 0x20 || (rex & 2)))
+    case 0x81: case 0x83: { /* ALU $imm,reg */
+        unsigned r = (m >> 3) & 7;
+        if (r == 7) { /* cmp: writes nothing */
+            reset_state(s);
+            break;
+        }
+        if (rm == X64_R14)
+            return 0;
+        if (rm == X64_RSP) {
+            if (wide || !(r == 0 || r == 1 || r == 4 || r == 5))
+                return 0;
+            esp_write(s, boff);
+            break;
+        }
+        uint32_t imm = op == 0x83 ? (uint32_t)(int32_t)(int8_t)p[i + 2] : load32(p + i + 2);
+        if (!wide && r == 4 && imm == 0xffffffe0u) /* andl $0xffffffe0,%eX */
+            set_zx32(s, rm, boff, true);
+        else
+            reset_state(s);
+        break;
+    }
+    case 0x25: /* and $imm,%eax/%rax */
+        if (!wide && load32(p + i + 1) == 0xffffffe0u)
+            set_zx32(s, X64_RAX, boff, true);
+        else
+            reset_state(s);
+        break;
+    case 0x8d: /* lea */
+        if (reg == X64_R14)
+            return 0;
+        if (reg == X64_RSP) {
+            if (wide)
+                return 0;
+            esp_write(s, boff);
+            break;
+        }
+        if (wide) {
+            /* leaq L(%rip),%r11 and leaq (%r14,%rX),%rY: the full path. */
+            if ((m & 0xc7) == 0x05 && reg == X64_R11)
+                return 0;
+            if ((m & 0xc0) != 0xc0 && (m & 7) == 4) {
+                unsigned sb = p[i + 2];
+                if (((sb & 7) | ((rex & 1) << 3)) == X64_R14 ||
+                    (((sb >> 3) & 7) | ((rex & 2) << 2)) == X64_R14)
                     return 0;
-                base = (sb & 7) | ((rex & 1) << 3);
-            } else {
-                base = (m & 7) | ((rex & 1) << 3);
             }
-            if (base != X64_RSP && base != X64_R14)
-                return 0;
         }
-        if ((e & FT_DISP32) && !disp_ok((int32_t)load32(p + i + 2 + ((e & FT_SIB) ? 1 : 0))))
-            return 0;
-    }
-
-    /* Registers written: never %rsp (the re-base takes the full path) or
-     * %r14; 8-bit numbers 4..7 without REX are %ah..%bh. */
-    if (e & (FT_WREG | FT_WOPR)) {
-        unsigned r = (e & FT_WREG) ? ((m >> 3) & 7) | ((rex & 4) << 1)
-                                   : (op & 7) | ((rex & 1) << 3);
-        if ((r == X64_RSP && !((e & FT_REGB) && !rex)) || r == X64_R14)
-            return 0;
-    }
-    if (e & FT_WRM) {
-        unsigned r = (m & 7) | ((rex & 1) << 3);
-        if ((r == X64_RSP && !((e & FT_RMB) && !rex)) || r == X64_R14)
-            return 0;
-    }
-
-    /* Direct branches: aligned targets inside the box. */
-    if (e & (FT_BR8 | FT_BR32)) {
-        int32_t rel = (e & FT_BR8) ? (int8_t)p[len - 1] : (int32_t)load32(p + len - 4);
-        uint64_t target = c->addr + off + len + (uint64_t)(int64_t)rel;
-        if ((target & BOX_MASK) != (c->addr & BOX_MASK) || target % BUNDLE)
-            return 0;
-    }
-
-    if (!(e & FT_NOP))
         reset_state(s);
+        break;
+    case 0xff: { /* jmp/call *%rX: must be masked in this bundle */
+        if (!has(s, ST_TGT, (int)rm))
+            return 0;
+        if (((m >> 3) & 7) == 2 && boff + len != BUNDLE)
+            return 0;
+        mark_chain(s, s->origin[rm], boff);
+        reset_state(s);
+        break;
+    }
+    default:
+        return 0;
+    }
     s->starts |= 1u << boff;
     return len;
 }
 
-int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
-                    size_t size, uint64_t addr, struct lfiv_violation *v,
-                    struct lfiv_stats *stats)
+/* The second half of the %rsp re-base, when a 32-bit write to %esp is
+ * pending: addq/orq %r14,%rsp (both directions) or leaq (%rsp,%r14,1),%rsp
+ * in their shortest encodings. 0 for anything else (the full path
+ * decides). */
+static inline unsigned fast_rebase(struct bundle_state *s, const uint8_t *p,
+                                   unsigned boff)
 {
-    struct ctx c = { opts, code, size, addr, v, NULL, 0, 0 };
+    unsigned len;
+    uint32_t w = load32(p);
+    if ((w & 0xffffff) == 0xf4014c || (w & 0xffffff) == 0xf4094c ||
+        (w & 0xffffff) == 0xe60349 || (w & 0xffffff) == 0xe60b49)
+        len = 3;
+    else if (w == 0x34248d4a)
+        len = 4;
+    else
+        return 0;
+    if (boff + len > BUNDLE)
+        return 0;
+    s->rsp_pending = false;
+    mark_chain(s, s->origin[X64_RSP], boff);
+    reset_state(s);
+    s->starts |= 1u << boff;
+    return len;
+}
+
+/* Legacy prefixes fast_step looks at. */
+static const uint8_t first_pfx[256] = {
+    [0x65] = 1, [0x66] = 1, [0xf2] = 1, [0xf3] = 1, [0x2e] = 1,
+};
+
+/* The fastest path, driven by the tables generated from the reference
+ * decoder (fasttab.h): prefixes 65 67 and one of 66/f2/f3 (in either
+ * order), optional REX, the one-byte, 0f, 0f 38 and 0f 3a maps, with
+ * plain memory operands (%gs, or %rsp/%rip/%r14 without index) and
+ * direct branches; the state-setting shapes through fast_setter.
+ * Returns the instruction's length when it has checked everything and
+ * updated the state, or 0, having changed nothing, to send the
+ * instruction to the full path. Needs 16 readable bytes. */
+static inline unsigned fast_step(struct ctx *c, struct bundle_state *s,
+                                 size_t off, unsigned boff)
+{
+    const uint8_t *p = c->code + off;
+    unsigned i = 0, seg = 0, mp = 0, b = p[0];
+    if (unlikely(first_pfx[b])) {
+        if (b == 0x65) {
+            if (p[1] != 0x67)
+                return 0;
+            seg = 1;
+            i = 2;
+            b = p[2];
+        }
+        if (b == 0x66 || b == 0xf2 || b == 0xf3) {
+            unsigned n = p[i + 1];
+            if (b == 0x66 && (n == 0x66 || n == 0x2e || n == 0x90))
+                return seg ? 0 : fast_nop(c, s, off, boff);
+            mp = b;
+            b = n;
+            i++;
+            if (b == 0x65 && !seg) {
+                if (p[i + 1] != 0x67)
+                    return 0;
+                seg = 1;
+                i += 2;
+                b = p[i];
+            }
+        } else if (b == 0x2e) {
+            return fast_nop(c, s, off, boff);
+        }
+    }
+    unsigned rex = 0;
+    if ((b & 0xf0) == 0x40) {
+        rex = b;
+        b = p[++i];
+    }
+    uint32_t e;
+    if (likely(!mp)) {
+        unsigned map = 0;
+        if (b == 0x0f) {
+            map = 1;
+            b = p[++i];
+        }
+        e = x64_fasttab[map][b][p[i + 1]];
+    } else {
+        unsigned fm;
+        if (b == 0x0f) {
+            b = p[++i];
+            if (b == 0x38 || b == 0x3a) {
+                if (mp != 0x66)
+                    return 0;
+                fm = b == 0x38 ? FM_66_0F38 : FM_66_0F3A;
+                b = p[++i];
+            } else {
+                fm = mp == 0x66 ? FM_66_0F : mp == 0xf3 ? FM_F3_0F : FM_F2_0F;
+            }
+        } else {
+            if (mp != 0x66)
+                return 0;
+            fm = FM_66_1B;
+        }
+        e = x64_fastpfx_rows[x64_fastpfx_row[fm - FM_66_1B][b]][p[i + 1]];
+    }
+    /* REX legality and register writes (FT_OKX). */
+    unsigned ridx = rex ? (rex & 15) : FT_OKX_NOREX;
+    if (((~e >> (FT_OKX_SHIFT + ridx)) | (seg & ~(e / FT_SEGUE))) & 1)
+        return 0; /* REX not allowed here, or 65 67 not allowed */
+
+    unsigned m = p[i + 1];
+    unsigned len = (e & FT_LEN) + i + ((rex >> 3) & (e / FT_IMMV) & 1) * 4;
+    unsigned sb = 0;
+    if (e & FT_SIB) {
+        sb = p[i + 2];
+        if ((sb & 0x38) == 0x20 && !(rex & 2) && (sb >> 6))
+            return 0; /* scale without index */
+        if ((m >> 6) == 0 && (sb & 7) == 5) {
+            if (rex & 1)
+                return 0;
+            len += 4; /* no base: disp32 */
+        }
+    }
+    if (len > 15 || boff + len > BUNDLE)
+        return 0;
+
+    if (e & FT_SETCHK)
+        return fast_setter(s, p, i, rex, len, boff);
+
+    /* Memory operand (unless %gs): %rsp or %r14 without index, or %rip,
+     * with |disp| <= 256 MiB. */
+    if ((e & c->memchk) && !seg) {
+        unsigned mod = m >> 6;
+        unsigned at = i + 2; /* the displacement */
+        if (e & FT_SIB) {
+            if (rex & 2)
+                return 0;
+            if (!(sb == 0x24 && !(rex & 1)) && !(sb == 0x26 && (rex & 1)))
+                return 0;
+            at++;
+        } else if (mod == 0 && (m & 7) == 5) {
+            mod = 2; /* %rip */
+        } else if ((m & 7) != 6 || !(rex & 1)) {
+            return 0;
+        }
+        if (mod == 2 && !disp_ok((int32_t)load32(p + at)))
+            return 0;
+    }
+
+    /* Direct branches: targets inside the box, bundle starts or (unless
+     * LFIV_ALIGNED_TARGETS) inside the buffer, checked at the end. */
+    if (e & (FT_BR8 | FT_BR32)) {
+        int32_t rel = (e & FT_BR8) ? (int8_t)p[len - 1] : (int32_t)load32(p + len - 4);
+        uint64_t target = c->addr + off + len + (uint64_t)(int64_t)rel;
+        if ((target & BOX_MASK) != (c->addr & BOX_MASK))
+            return 0;
+        if (target % BUNDLE) {
+            if (!c->tgt || target - c->addr >= c->size)
+                return 0;
+            add_target(c, target);
+        }
+    }
+
+    /* Nops keep the register state, everything else forgets it. */
+    uint64_t keep = 0 - (uint64_t)((e / FT_NOP) & 1);
+    s->regs &= keep;
+    s->rt_valid &= (bool)keep;
+    s->starts |= 1u << boff;
+    return len;
+}
+
+/* After a successful pass: is every recorded branch target an
+ * instruction start outside macro-instructions? valid[k] holds those of
+ * bundle k. If not, report the first branch (in address order) whose
+ * target is bad; every instruction decoded in the pass, so a linear
+ * decode finds the same instructions again. */
+static int check_targets(struct ctx *c, const uint32_t *valid, size_t nbundles)
+{
+    size_t k;
+    for (k = 0; k < nbundles; k++)
+        if (c->tgt[k] & ~valid[k])
+            break;
+    if (k == nbundles)
+        return LFIV_OK;
+    struct x64_insn in;
+    for (size_t off = 0; off < c->size;) {
+        int n = x64_decode_reference(c->code + off, c->size - off, &in);
+        if (n <= 0)
+            break; /* cannot happen */
+        if (in.kind == X64_K_BRANCH || in.kind == X64_K_CALL) {
+            uint64_t target = c->addr + off + (unsigned)n + (uint64_t)(int64_t)in.rel;
+            uint64_t t = target - c->addr;
+            if (target % BUNDLE && t < c->size && !(valid[t / BUNDLE] >> (t % BUNDLE) & 1))
+                return fail(c, off, n, LFIV_RULE_BRANCH_TARGET,
+                            "direct branch target is not an instruction start, or is "
+                            "inside a macro-instruction");
+        }
+        off += (unsigned)n;
+    }
+    return fail(c, 0, 0, LFIV_RULE_BRANCH_TARGET, "direct branch target is not an "
+                "instruction start, or is inside a macro-instruction");
+}
+
+/* The reference path: every instruction through x64_decode_reference and
+ * check_insn_full, one at a time; no table path, no screening. The fast
+ * verifier (verify_fast) must agree with it exactly. */
+static int verify_reference(const struct lfiv_options *opts, const uint8_t *code,
+                            size_t size, uint64_t addr, struct lfiv_violation *v,
+                            struct lfiv_stats *stats)
+{
+    struct ctx c = { opts, code, size, addr, v, NULL,
+                     opts->mode == LFIV_MODE_FULL ? FT_MEM | FT_MEMW : FT_MEMW, 0 };
     struct bundle_state s;
     struct x64_insn in;
     uint64_t ninsn = 0;
@@ -670,9 +878,12 @@ int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
     size_t nbundles = (size + BUNDLE - 1) / BUNDLE;
     uint32_t *valid = NULL;
     if (!(opts->flags & LFIV_ALIGNED_TARGETS)) {
-        valid = malloc(nbundles ? nbundles * sizeof *valid : 1);
+        /* valid[0..nbundles) and the targets c.tgt[0..nbundles) */
+        valid = malloc(nbundles ? 2 * nbundles * sizeof *valid : 1);
         if (!valid)
             return LFIV_ENOMEM;
+        c.tgt = valid + nbundles;
+        memset(c.tgt, 0, nbundles * sizeof *c.tgt);
     }
 
     memset(&s, 0, sizeof s);
@@ -691,15 +902,7 @@ int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
                 valid[off / BUNDLE - 1] = s.starts & ~s.nontarget;
             memset(&s, 0, sizeof s);
         }
-        if (likely(size - off >= 16) && !s.rsp_pending) {
-            unsigned fn = fast_step(&c, &s, off, boff);
-            if (fn) {
-                ninsn++;
-                off += fn;
-                continue;
-            }
-        }
-        int n = x64_decode(code + off, size - off, &in);
+        int n = x64_decode_reference(code + off, size - off, &in);
         if (n <= 0) {
             rc = fail(&c, off, 0, n == 0 ? LFIV_RULE_ENCODING : LFIV_RULE_TRUNCATED,
                       n == 0 ? "instruction or encoding is not in the allowlist"
@@ -713,7 +916,7 @@ int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
             goto out;
         }
         s.starts |= 1u << boff;
-        rc = check_insn(&c, &s, &in, off, boff);
+        rc = check_insn_full(&c, &s, &in, off, boff);
         if (rc)
             goto out;
         off += (unsigned)n;
@@ -725,18 +928,9 @@ int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
                   "by the re-base");
         goto out;
     }
-    if (valid && size)
+    if (valid && size) {
         valid[nbundles - 1] = s.starts & ~s.nontarget;
-
-    for (size_t k = 0; k < c.npend; k++) {
-        uint64_t t = c.pend[k].target - addr;
-        if (!(valid[t / BUNDLE] >> (t % BUNDLE) & 1)) {
-            x64_decode(code + c.pend[k].from, size - c.pend[k].from, &in);
-            rc = fail(&c, c.pend[k].from, in.len, LFIV_RULE_BRANCH_TARGET,
-                      "direct branch target is not an instruction start, or is "
-                      "inside a macro-instruction");
-            goto out;
-        }
+        rc = check_targets(&c, valid, nbundles);
     }
 
 out:
@@ -745,6 +939,139 @@ out:
         stats->instructions = ninsn;
     }
     free(valid);
-    free(c.pend);
     return rc;
+}
+
+/* One bundle from bundle offset boff (state *s so far) to its end, or to
+ * the end of the code: the table paths while they can, the decoder and
+ * check_insn otherwise. */
+static inline int finish_bundle(struct ctx *c, struct bundle_state *s, size_t bs,
+                                unsigned boff, uint64_t *ninsn)
+{
+    size_t end = c->size - bs < BUNDLE ? c->size - bs : BUNDLE;
+    size_t fast_lim = c->size - bs >= BUNDLE + 15 ? BUNDLE : 0;
+    if (!fast_lim && c->size - bs >= 16)
+        fast_lim = c->size - bs - 15;
+    struct x64_insn in;
+    while (boff < end) {
+        size_t off = bs + boff;
+        if (boff < fast_lim) {
+            unsigned fn = likely(!s->rsp_pending) ? fast_step(c, s, off, boff)
+                                                  : fast_rebase(s, c->code + off, boff);
+            if (fn) {
+                ++*ninsn;
+                boff += fn;
+                continue;
+            }
+        }
+        int n = x64_decode(c->code + off, c->size - off, &in);
+        if (n <= 0)
+            return fail(c, off, 0, n == 0 ? LFIV_RULE_ENCODING : LFIV_RULE_TRUNCATED,
+                        n == 0 ? "instruction or encoding is not in the allowlist"
+                               : "instruction runs past the end of the code");
+        ++*ninsn;
+        if (boff + (unsigned)n > BUNDLE)
+            return fail(c, off, n, LFIV_RULE_BUNDLE_CROSSING,
+                        "instruction crosses a 32-byte bundle boundary");
+        s->starts |= 1u << boff;
+        int rc = check_insn(c, s, &in, off, boff);
+        if (rc)
+            return rc;
+        boff += (unsigned)n;
+    }
+    return LFIV_OK;
+}
+
+/* After a bundle: the re-base must not be pending; record its targets. */
+static inline int close_bundle(struct ctx *c, const struct bundle_state *s, size_t bs,
+                               uint32_t *valid)
+{
+    if (s->rsp_pending)
+        return fail(c, bs + s->origin[X64_RSP], 0, LFIV_RULE_RSP_REBASE,
+                    "a 32-bit write to %esp must be followed in the same "
+                    "bundle by the re-base");
+    if (valid)
+        valid[bs / BUNDLE] = s->starts & ~s->nontarget;
+    return LFIV_OK;
+}
+
+/* The fast verifier: bundle by bundle through finish_bundle. Same
+ * verdicts, violations and statistics as verify_reference
+ * (the reference path; tests/verify/diff_fastpath.c checks this). */
+static int verify_fast(const struct lfiv_options *opts, const uint8_t *code,
+                       size_t size, uint64_t addr, struct lfiv_violation *v,
+                       struct lfiv_stats *stats)
+{
+    struct ctx c = { opts, code, size, addr, v, NULL,
+                     opts->mode == LFIV_MODE_FULL ? FT_MEM | FT_MEMW : FT_MEMW, 0 };
+    uint64_t ninsn = 0;
+    int rc = LFIV_OK;
+
+    if (addr % BUNDLE) {
+        lfiv_set_violation(v, LFIV_ARCH_X64, code, size, 0, addr, 0,
+                           LFIV_RULE_ADDRESS,
+                           "code must be verified at a 32-byte aligned address "
+                           "(bundles are counted from absolute addresses)");
+        return LFIV_REJECTED;
+    }
+    if (size > (uint64_t)1 << 32 ||
+        (size && ((addr + size - 1) & BOX_MASK) != (addr & BOX_MASK))) {
+        lfiv_set_violation(v, LFIV_ARCH_X64, code, 0, 0, addr, 0,
+                           LFIV_RULE_ADDRESS,
+                           "code does not fit inside one 4 GiB sandbox");
+        return LFIV_REJECTED;
+    }
+
+    size_t nbundles = (size + BUNDLE - 1) / BUNDLE;
+    uint32_t *valid = NULL;
+    if (!(opts->flags & LFIV_ALIGNED_TARGETS)) {
+        valid = malloc(nbundles ? 2 * nbundles * sizeof *valid : 1);
+        if (!valid)
+            return LFIV_ENOMEM;
+        c.tgt = valid + nbundles;
+        memset(c.tgt, 0, nbundles * sizeof *c.tgt);
+    }
+
+    struct bundle_state s;
+    size_t bs = 0;
+    while (bs < size) {
+        memset(&s, 0, sizeof s);
+        rc = finish_bundle(&c, &s, bs, 0, &ninsn);
+        if (rc) {
+            bs = c.fail_off;
+            goto out;
+        }
+        if ((rc = close_bundle(&c, &s, bs, valid))) {
+            bs += BUNDLE;
+            goto out;
+        }
+        bs += BUNDLE;
+    }
+    if (valid && size)
+        rc = check_targets(&c, valid, nbundles);
+    bs = size;
+
+out:
+    if (bs > size)
+        bs = size;
+    if (stats) {
+        stats->bytes = rc == LFIV_OK ? size : bs;
+        stats->instructions = ninsn;
+    }
+    free(valid);
+    return rc;
+}
+
+int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
+                    size_t size, uint64_t addr, struct lfiv_violation *v,
+                    struct lfiv_stats *stats)
+{
+    return verify_fast(opts, code, size, addr, v, stats);
+}
+
+int lfiv_verify_x64_reference(const struct lfiv_options *opts, const uint8_t *code,
+                              size_t size, uint64_t addr, struct lfiv_violation *v,
+                              struct lfiv_stats *stats)
+{
+    return verify_reference(opts, code, size, addr, v, stats);
 }

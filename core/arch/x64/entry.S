@@ -116,6 +116,10 @@ lfi__text_base:
  * the host's FP control and %gs base. Keeps %rax, %rdx, %xmm0, %xmm1. */
 .macro UNWIND_FRAME
     HOST_FPCTL %rsp                     /* first: C calls below need DF = 0 */
+    cmpq %rsp, CTX_ABORT(%rbx)          /* an abort mark dies with its frame */
+    jne 6f
+    movq $0, CTX_ABORT(%rbx)
+6:
     cmpl $0, CTX_ARMED(%rbx)            /* the end of a timed run */
     je 5f
     cmpq $0, FR_PREV_HOST_SP(%rsp)
@@ -332,6 +336,7 @@ lfi__fault_unwind:
     .type lfi_trampoline, @function
     .p2align 5
 lfi_trampoline:
+.Ltrampoline:
     pushq %rbx
     pushq %rbp
     pushq %r12
@@ -460,6 +465,64 @@ lfi__win_tr_end:
     .size lfi_trampoline, .-lfi_trampoline
 
 /* ------------------------------------------------------------------ */
+/* void lfi_trampoline_struct(void): lfi_trampoline with the arguments taken
+ * from (*lfi_invoke_info.ctx)->regs (rdi, rsi, rdx, rcx, r8, r9, xmm0-7)
+ * and the results (rax, rdx, xmm0, xmm1) stored there (lfi_core.h). */
+    .globl lfi_trampoline_struct
+    .type lfi_trampoline_struct, @function
+    .p2align 4
+lfi_trampoline_struct:
+    pushq %rbx                          /* %rsp is 16-byte aligned */
+    movq lfi_invoke_info@gottpoff(%rip), %r11
+    movq %fs:0(%r11), %rbx              /* ctxp */
+    xorl %edi, %edi
+    xorl %esi, %esi
+    xorl %edx, %edx
+    xorl %ecx, %ecx
+    xorl %r8d, %r8d
+    xorl %r9d, %r9d
+    xorps %xmm0, %xmm0
+    xorps %xmm1, %xmm1
+    xorps %xmm2, %xmm2
+    xorps %xmm3, %xmm3
+    xorps %xmm4, %xmm4
+    xorps %xmm5, %xmm5
+    xorps %xmm6, %xmm6
+    xorps %xmm7, %xmm7
+    testq %rbx, %rbx
+    jz 1f                               /* lfi_trampoline reports it */
+    movq (%rbx), %rax
+    testq %rax, %rax
+    jz 1f                               /* a new context: zero registers */
+    movq REGS_RDI(%rax), %rdi
+    movq REGS_RSI(%rax), %rsi
+    movq REGS_RDX(%rax), %rdx
+    movq REGS_RCX(%rax), %rcx
+    movq REGS_R8(%rax), %r8
+    movq REGS_R9(%rax), %r9
+    movaps REGS_XMM+0(%rax), %xmm0
+    movaps REGS_XMM+16(%rax), %xmm1
+    movaps REGS_XMM+32(%rax), %xmm2
+    movaps REGS_XMM+48(%rax), %xmm3
+    movaps REGS_XMM+64(%rax), %xmm4
+    movaps REGS_XMM+80(%rax), %xmm5
+    movaps REGS_XMM+96(%rax), %xmm6
+    movaps REGS_XMM+112(%rax), %xmm7
+1:  call .Ltrampoline
+    testq %rbx, %rbx
+    jz 2f
+    movq (%rbx), %rcx
+    testq %rcx, %rcx
+    jz 2f
+    movq %rax, REGS_RAX(%rcx)
+    movq %rdx, REGS_RDX(%rcx)
+    movaps %xmm0, REGS_XMM+0(%rcx)
+    movaps %xmm1, REGS_XMM+16(%rcx)
+2:  popq %rbx
+    ret
+    .size lfi_trampoline_struct, .-lfi_trampoline_struct
+
+/* ------------------------------------------------------------------ */
 /* Runtime-call entries (from the gateway): %rax = ctx. */
 
 /* The sandbox's registers into regs (all but %rax, already in scratch). */
@@ -574,7 +637,8 @@ lfi__rt_bad:
     .size lfi__rt_bad, .-lfi__rt_bad
 
 /* Return: either the end of an LFI_INVOKE (%r11 is the box's invoke return
- * point) or a call of a callback entry (%r11 inside the callback pages). */
+ * point, or that of a stub given to lfi_box_register_ret) or a call of a
+ * callback entry (%r11 inside the callback pages). */
     .globl lfi__rt_ret
     .hidden lfi__rt_ret
     .type lfi__rt_ret, @function
@@ -582,12 +646,14 @@ lfi__rt_bad:
 lfi__rt_ret:
     cmpq CTX_RET_POINT(%rax), %r11
     jne .Lcallback
+.Lret_invoke:
     movq %rax, %rbx
     TLS %rcx
     movq %fs:TLS_SCRATCH(%rcx), %rax    /* the result: %rax, %rdx, %xmm0, %xmm1 */
     movq REGS_HOST_SP(%rbx), %rsp
     cmpq $FRAME_INVOKE, FR_KIND(%rsp)
     jne .Lret_in_run
+    movl $0, CTX_STATUS(%rbx)           /* a nested invoke may have failed */
     UNWIND_FRAME
     POP_HOST_AND_RETURN
 .Lret_in_run:
@@ -601,41 +667,79 @@ lfi__rt_ret:
 .Lcallback:
     movq %r11, REGS_R11(%rax)
     movq %rcx, REGS_RCX(%rax)
-    TLS %rcx
-    movq %fs:TLS_SCRATCH(%rcx), %rcx
-    movq %rcx, REGS_RAX(%rax)
+    movq %rdx, REGS_RDX(%rax)           /* %rdx is scratch until the call */
+    TLS %rdx
+    movq %fs:TLS_SCRATCH(%rdx), %rdx
+    movq %rdx, REGS_RAX(%rax)
     movq CTX_BOX(%rax), %rcx
     subq BOX_CB_LO(%rcx), %r11
     cmpq BOX_CB_SIZE(%rcx), %r11        /* below cb_lo wraps around: also >= */
-    jae .Lcb_bad
+    jae .Lret_other
     shrq $5, %r11
-    movq BOX_CB_FNS(%rcx), %rcx
-    movq (%rcx,%r11,8), %r11
+    movq BOX_CB_FNS(%rcx), %rdx
+    movq (%rdx,%r11,8), %rdx            /* the function first, then its kind */
+    movq BOX_CB_KINDS(%rcx), %rcx
+    movzbl (%rcx,%r11), %ecx
+    movq %rdx, %r11
     testq %r11, %r11
     jz .Lcb_bad
-    /* %r11 = host function. To the host stack, below the context's frame. */
-    movq %rsp, %rcx                     /* sandbox sp: at the return address */
+    /* %r11 = host function, %ecx = kind. To the host stack, below the
+     * context's frame (host_sp stays as it is: lfi_ctx_exit, faults and
+     * aborts in the callback unwind through it). */
+    movq %rsp, %rdx                     /* sandbox sp: at the return address */
     movq REGS_HOST_SP(%rax), %rsp
-    pushq %rcx                          /* sandbox sp */
+    pushq %rdx                          /* sandbox sp */
     pushq REGS_RSP(%rax)                /* outer regs.rsp */
     pushq %rbx                          /* sandbox %rbx */
     pushq %rax                          /* ctx */
-    movq %rcx, REGS_RSP(%rax)           /* nested invokes use the stack below */
+    pushq %rcx                          /* kind */
+    pushq %rcx                          /* (alignment) */
+    movq %rdx, REGS_RSP(%rax)           /* nested invokes use the stack below */
     movq %rax, %rbx
     stmxcsr REGS_MXCSR(%rbx)
     fnstcw REGS_FCW(%rbx)
+    testl %ecx, %ecx
+    jz 1f
+    /* struct callback: the arguments into regs (%rcx, %rdx are there) */
+    movq %rdi, REGS_RDI(%rbx)
+    movq %rsi, REGS_RSI(%rbx)
+    movq %r8, REGS_R8(%rbx)
+    movq %r9, REGS_R9(%rbx)
+    movaps %xmm0, REGS_XMM+0(%rbx)
+    movaps %xmm1, REGS_XMM+16(%rbx)
+    movaps %xmm2, REGS_XMM+32(%rbx)
+    movaps %xmm3, REGS_XMM+48(%rbx)
+    movaps %xmm4, REGS_XMM+64(%rbx)
+    movaps %xmm5, REGS_XMM+80(%rbx)
+    movaps %xmm6, REGS_XMM+96(%rbx)
+    movaps %xmm7, REGS_XMM+112(%rbx)
+1:
     movq REGS_HOST_SP(%rbx), %rcx
     HOST_FPCTL %rcx
     movq REGS_RCX(%rbx), %rcx
+    movq REGS_RDX(%rbx), %rdx
     movq REGS_RAX(%rbx), %rax
     callq *%r11
+    popq %rcx                           /* (alignment) */
+    popq %rcx                           /* kind */
     popq %r11                           /* ctx */
+    testl %ecx, %ecx
+    jz 2f
+    /* struct callback: the results from regs */
+    movq REGS_RAX(%r11), %rax
+    movq REGS_RDX(%r11), %rdx
+    movaps REGS_XMM+0(%r11), %xmm0
+    movaps REGS_XMM+16(%r11), %xmm1
+2:
     popq %rbx                           /* sandbox %rbx */
     popq %rcx
     movq %rcx, REGS_RSP(%r11)           /* outer regs.rsp */
     popq %rcx                           /* sandbox sp */
     TLS %rsi
     movq %r11, %fs:TLS_CTX(%rsi)
+    movq REGS_HOST_SP(%r11), %rsi       /* lfi_ctx_abort_cb marked this frame */
+    cmpq %rsi, CTX_ABORT(%r11)
+    je .Lcb_abort
     movq CTX_BASE(%r11), %r14
     cmpb $0, lfi__have_fsgsbase(%rip)
     je .Lcb_gs_slow
@@ -691,6 +795,17 @@ lfi__win_cb_end:
     movq %r11, %rdi
     call lfi__interrupted
     ud2
+.Lcb_abort:
+    movq %r11, %rdi                     /* %rsp = host_sp: aligned */
+    call lfi__cb_abort
+    ud2
+.Lret_other:
+    /* not a callback entry: a return stub given to lfi_box_register_ret? */
+    movq REGS_R11(%rax), %r11
+    cmpq BOX_RET_USER(%rcx), %r11
+    jne .Lcb_bad
+    movq REGS_RDX(%rax), %rdx           /* the second result register */
+    jmp .Lret_invoke
 .Lcb_bad:
     movq %rax, %rbx
     movq REGS_HOST_SP(%rbx), %rsp

@@ -28,6 +28,7 @@
 #define REGS_XMM 192
 
 /* struct LFIContext (core/internal.h): the registers come first. */
+#define CTX_ABORT 448       /* host_sp of the frame a callback asked to abort, 0 = none */
 #define CTX_BASE 464        /* box base B */
 #define CTX_BOX 472         /* struct LFIBox * */
 #define CTX_INVOKE_STUB 480 /* address of the box's invoke stub, 0 if none */
@@ -43,6 +44,11 @@
 #define BOX_CB_SIZE 8       /* bytes of callback entries */
 #define BOX_CB_FNS 16       /* void *fns[]: host function per entry */
 #define BOX_CB_RET 24       /* callback return stub */
+#define BOX_CB_KINDS 32     /* uint8_t kinds[]: CB_PLAIN or CB_STRUCT per entry */
+#define BOX_RET_USER 40     /* return point of a stub given to lfi_box_register_ret, 0 if none */
+
+#define CB_PLAIN 0
+#define CB_STRUCT 1
 
 /* struct lfi__tls (core/internal.h), an initial-exec thread-local. */
 #define TLS_CTX 0           /* active context on this thread */
