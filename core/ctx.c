@@ -59,19 +59,40 @@ CHECK_OFF(struct lfi__tls, tid, TLS_TID);
 CHECK_OFF(struct lfi__tls, ready, TLS_READY);
 
 /* ---- %gs base without FSGSBASE: arch_prctl ----
- * No caching: host code could change the base behind the runtime's back,
- * and sandbox code must never run with a wrong one. */
+ * On CPUs or kernels without FSGSBASE each arch_prctl is a system call (on
+ * this project's VMs about 10 us: the MSR write exits to the hypervisor),
+ * so the value this thread last set or read is cached per thread
+ * (DESIGN.md section 2) and a set to the same value is skipped.
+ * Contract (docs/runtime.md): host code that runs while a context is active
+ * on a thread (system-call handlers, callbacks) must not change the %gs
+ * base itself; the runtime restores the host's value when it returns to the
+ * host. A new thread starts with an unknown (uncached) value. */
+
+static _Thread_local bool gs_known;
+static _Thread_local uint64_t gs_cached;
 
 uint64_t lfi__gs_get_slow(void)
 {
+    if (gs_known)
+        return gs_cached;
     unsigned long v = 0;
-    syscall(SYS_arch_prctl, ARCH_GET_GS, &v);
+    if (syscall(SYS_arch_prctl, ARCH_GET_GS, &v) == 0) {
+        gs_cached = v;
+        gs_known = true;
+    }
     return v;
 }
 
 void lfi__gs_set_slow(uint64_t base)
 {
-    syscall(SYS_arch_prctl, ARCH_SET_GS, base);
+    if (gs_known && gs_cached == base)
+        return;
+    if (syscall(SYS_arch_prctl, ARCH_SET_GS, base) == 0) {
+        gs_cached = base;
+        gs_known = true;
+    } else {
+        gs_known = false;
+    }
 }
 
 /* ---- contexts ---- */

@@ -43,6 +43,8 @@ static const char usage[] =
     "  --timeout SECONDS        stop the program after SECONDS (exit status 124)\n"
     "  --exit-unknown-syscalls  end the program (status 159, SIGSYS) at a system\n"
     "                           call the emulation does not know, not ENOSYS\n"
+    "  --stores-only            verify in stores-only mode (programs built with\n"
+    "                           lfi-cc --sandbox=stores: loads are not sandboxed)\n"
     "  --trace                  log every system call to stderr\n"
     "  -v, --verbose            log what the runtime does to stderr\n"
     "  -h, --help               print this help\n"
@@ -179,7 +181,7 @@ int main(int argc, char **argv)
 {
     struct vec dirs = { 0 }, env = { 0 };
     const char *wd = NULL;
-    bool inherit = false, verbose = false, trace = false, exit_unknown = false;
+    bool inherit = false, verbose = false, trace = false, exit_unknown = false, stores_only = false;
     size_t max_memory = 0, max_threads = 0;
     double timeout = 0;
     int i = 1;
@@ -224,6 +226,8 @@ int main(int argc, char **argv)
             exit_unknown = true;
         } else if (!strcmp(name, "--env-inherit")) {
             inherit = true;
+        } else if (!strcmp(name, "--stores-only")) {
+            stores_only = true;
         } else if (!strcmp(name, "--dir")) {
             if (val[0] != '/' || !strchr(val, '='))
                 die("--dir", "want SANDBOX=HOST[:ro] with an absolute SANDBOX path");
@@ -274,7 +278,8 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
 
-    struct LFIEngine *engine = made.engine = lfi_new((struct LFIOptions){ .verbose = verbose }, 1);
+    struct LFIEngine *engine = made.engine = lfi_new((struct LFIOptions){ .verbose = verbose,
+                                                                  .stores_only = stores_only }, 1);
     if (!engine)
         die("cannot create the sandbox engine", lfi_errmsg());
     struct LFILinuxEngine *lx = made.lx = lfi_linux_new(engine, (struct LFILinuxOptions){
