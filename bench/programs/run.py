@@ -96,6 +96,8 @@ def make_inputs(work, quick, native_bin):
                             ('xz', 'xz', ['-6', '-c']), ('zst', 'zstd', ['-9', '-c']),
                             ('lz4', 'lz4', ['-9', '-c'])):
         f = f'{text}.{ext}'
+        if not os.path.exists(os.path.join(native_bin, prog)):
+            continue  # that program is not part of this run
         if not os.path.exists(f):
             with open(text, 'rb') as i, open(f, 'wb') as o:
                 subprocess.run([os.path.join(native_bin, prog)] + args, stdin=i, stdout=o,
