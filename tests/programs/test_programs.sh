@@ -47,7 +47,7 @@ trap 'rm -rf "$T"' EXIT
 cd "$T"
 python3 "$HERE/gen_input.py" text 3000000 text.in
 python3 "$HERE/gen_input.py" binary 2000000 bin.in
-cp "$HERE"/lua/*.lua .
+cp "$HERE"/lua/*.lua "$ROOT"/bench/programs/lua/*.lua .
 
 # same NAME PROG ARGS... : run native and sandboxed in $T; stdin from $IN
 # (default /dev/null), after running $PRE; compare exit status and stdout byte for byte.
@@ -93,7 +93,12 @@ for p in $PROGS; do
         roundtrip bzip2 bzip2 "-9 -c" "-d -c" text.in ;;
     lua)
         same lua-basics lua basics.lua
-        same lua-bench lua bench.lua ;;
+        # the benchmark workloads (bench/programs/lua), small sizes
+        same lua-binary-trees lua binary_trees.lua 12
+        same lua-spectral-norm lua spectral_norm.lua 100
+        same lua-fannkuch lua fannkuch.lua 8
+        same lua-nbody lua nbody.lua 20000
+        same lua-strings lua strings.lua 20000 ;;
     xz)
         roundtrip xz xz "-6 -c" "-d -c" text.in
         roundtrip xz-bin xz "-1e -c -T1" "-d -c" bin.in ;;
