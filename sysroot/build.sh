@@ -2,14 +2,15 @@
 # Build the LFI sandbox sysroot: musl libc and the LFI compiler builtins,
 # every object compiled by lfi-cc (so rewritten and verified).
 #
-# usage: build.sh [--native] LFI_CC SRCDIR OUTDIR WORKDIR STAMP
+# usage: build.sh [--native] LFI_CC SRCDIR OUTDIR WORKDIR STAMP BUILTIN.c...
 #   --native the same libc NOT sandboxed (lfi-cc --sandbox=none): the
 #            "native, same libc" baseline of the benchmarks
 #   LFI_CC   the lfi-cc driver of this build
-#   SRCDIR   the project's sysroot/ directory (builtins sources)
+#   SRCDIR   the project's sysroot/ directory
 #   OUTDIR   where the sysroot goes (include/, lib/)
 #   WORKDIR  scratch space: musl's source and object files
 #   STAMP    file written on success
+#   BUILTIN.c the compiler builtins' sources (sysroot/builtins/meson.build)
 #
 # musl's source comes from, in this order: $LFI_MUSL_SRC (an unpacked
 # source tree), $LFI_MUSL_TARBALL (a musl-*.tar.gz), a copy already in
@@ -20,6 +21,12 @@ set -eu
 native=0
 if [ "${1:-}" = --native ]; then native=1; shift; fi
 lfi_cc=$1 srcdir=$2 out=$3 work=$4 stamp=$5
+shift 5
+# the builtins' sources as absolute paths (the script changes directory)
+for f in "$@"; do
+    set -- "$@" "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"
+    shift
+done
 jobs=$(nproc 2>/dev/null || echo 2)
 log() { echo "sysroot: $*"; }
 die() { echo "sysroot: error: $*" >&2; exit 1; }
@@ -83,8 +90,7 @@ bobj="$work/builtins"
 [ "$native" = 1 ] && bobj="$work/builtins-native"
 rm -rf "$bobj" && mkdir -p "$bobj"
 n=0
-for f in "$srcdir"/builtins/*.c; do
-    [ -f "$f" ] || continue
+for f in "$@"; do
     o="$bobj/$(basename "$f" .c).o"
     $cc_cmd -std=c11 -O2 -ffreestanding -fno-stack-protector -Wall -Wextra -Werror \
         -c "$f" -o "$o" || die "compiling $f failed"
