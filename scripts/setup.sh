@@ -11,6 +11,7 @@ build-essential pkg-config meson ninja-build python3
 clang llvm lld libclang-rt-14-dev
 binutils libzydis-dev
 dpkg-dev musl-tools
+wasi-libc libclang-rt-14-dev-wasm32 wabt gnuplot-nox valgrind
 "
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Real workloads: LFI against native, in one run.
 
-usage: run.py [--quick] [--reps N] [--build DIR] [--only W1,W2] [--out FILE]
+usage: run.py [--quick] [--reps N] [--build DIR] [--work DIR] [--only W1,W2]
+              [--variants V1,V2] [--out FILE]
 
 Builds the Debian programs (scripts/build-program.sh) as
   glibc       gcc, glibc (what users compare against)
@@ -139,13 +140,15 @@ def main():
     ap.add_argument('--quick', action='store_true')
     ap.add_argument('--reps', type=int)
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
+    ap.add_argument('--work', default=os.path.join(ROOT, 'bench', 'work'),
+                    help='where builds and inputs are cached (default bench/work); use one per build dir')
     ap.add_argument('--only')
     ap.add_argument('--variants', default='glibc,musl,lfi,lfi-stores')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'results', 'programs.md'))
     a = ap.parse_args()
     reps = a.reps or (3 if a.quick else 10)
     build_dir = os.path.abspath(a.build)
-    work = os.path.join(ROOT, 'bench', 'work')
+    work = os.path.abspath(a.work)
     runner = os.path.join(build_dir, 'tools', 'lfi-run')
     ccs = {'glibc': 'gcc', 'musl': 'lfi-cc --sandbox=none', 'lfi': 'lfi-cc',
            'lfi-stores': 'lfi-cc --sandbox=stores'}
