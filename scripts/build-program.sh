@@ -2,7 +2,7 @@
 # Build a real program from its Debian source package with a given C compiler.
 #
 # usage: build-program.sh NAME CC OUTDIR [CFLAGS]
-#   NAME    zlib | bzip2 | lua | xz | zstd | lz4 | sqlite3
+#   NAME    zlib | bzip2 | lua | xz | zstd | lz4 | sqlite3 | mbedtls
 #   CC      the compiler: lfi-cc (sandboxed), gcc (native), ...
 #   OUTDIR  build directory; the programs end up in OUTDIR/bin
 #   CFLAGS  default -O2
@@ -23,6 +23,9 @@
 #   lz4      make lz4                                 -> lz4
 #   sqlite3  amalgamation made with the native compiler, then
 #            CC shell.c sqlite3.c; CC speedtest1.c    -> sqlite3 speedtest1
+#   mbedtls  make -C library libmbedcrypto.a, then CC bench/programs/crypto/
+#            crypto_bench.c (our driver)               -> crypto_bench
+#            (configuration: bench/programs/crypto/mbedtls_bench_config.h)
 set -eu
 name=$1 cc=$2 out=$3 cflags=${4:--O2}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -86,7 +89,15 @@ sqlite3)
     run $cc $cflags -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_THREADSAFE=1 -o sqlite3 shell.c sqlite3.c -lpthread -lm
     run $cc $cflags -DSQLITE_OMIT_LOAD_EXTENSION -I. -o speedtest1 speedtest1.c sqlite3.c -lpthread -lm
     cp sqlite3 speedtest1 "$out/bin/" ;;
+mbedtls)
+    copy "$(fetch mbedtls)"
+    conf=$here/../bench/programs/crypto
+    run make -j"$jobs" -C library CC="$cc" \
+        CFLAGS="$cflags -DMBEDTLS_USER_CONFIG_FILE='\"$conf/mbedtls_bench_config.h\"'" libmbedcrypto.a
+    run $cc $cflags -DMBEDTLS_USER_CONFIG_FILE="\"$conf/mbedtls_bench_config.h\"" -Iinclude \
+        -o crypto_bench "$conf/crypto_bench.c" library/libmbedcrypto.a
+    cp crypto_bench "$out/bin/" ;;
 *)
-    die "unknown program (zlib bzip2 lua xz zstd lz4 sqlite3)" ;;
+    die "unknown program (zlib bzip2 lua xz zstd lz4 sqlite3 mbedtls)" ;;
 esac
 echo "build-program: $name: built with $cc in $out/bin"
