@@ -104,6 +104,28 @@ void *lfi_box_data(struct LFIBox *box)
     return box->data;
 }
 
+int lfi_box_single_thread(struct LFIBox *box)
+{
+    if (!box) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_box_single_thread: no box");
+        return -1;
+    }
+    pthread_mutex_lock(&box->lock);
+    if (box->nctx > 0 && !box->single_thread) {
+        pthread_mutex_unlock(&box->lock);
+        lfi__seterr(LFI_ERR_BUSY, "lfi_box_single_thread: the box already has a context");
+        return -1;
+    }
+    __atomic_store_n(&box->single_thread, true, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&box->lock);
+    return 0;
+}
+
+bool lfi_box_is_single_thread(struct LFIBox *box)
+{
+    return box && __atomic_load_n(&box->single_thread, __ATOMIC_ACQUIRE);
+}
+
 struct LFIBoxInfo lfi_box_info(struct LFIBox *box)
 {
     return (struct LFIBoxInfo){

@@ -114,6 +114,14 @@ struct LFIContext *lfi_ctx_new(struct LFIBox *box, void *userdata)
     ctx->base = box->base;
     ctx->data = userdata;
     pthread_mutex_lock(&box->lock);
+    if (box->single_thread && box->nctx > 0) {
+        pthread_mutex_unlock(&box->lock);
+        free(ctx);
+        lfi__seterr(LFI_ERR_BUSY, "lfi_ctx_new: the box is single-threaded and already has "
+                                  "a context (lfi_box_single_thread)");
+        return NULL;
+    }
+    box->nctx++;
     ctx->invoke_stub = box->invoke_stub;
     ctx->ret_point = box->ret_point;
     pthread_mutex_unlock(&box->lock);
@@ -130,6 +138,9 @@ void lfi_ctx_free(struct LFIContext *ctx)
         return;
     }
     lfi__delete_timer(ctx);
+    pthread_mutex_lock(&ctx->box->lock);
+    ctx->box->nctx--;
+    pthread_mutex_unlock(&ctx->box->lock);
     free(ctx);
 }
 

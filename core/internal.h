@@ -105,6 +105,8 @@ struct LFIBox {
     struct lfi__mm mm;
     uint64_t rtpage;            /* runtime stub page, 0 until needed */
     uint64_t invoke_stub, ret_point, retaddr;
+    bool single_thread;         /* lfi_box_single_thread: at most one context */
+    unsigned nctx;              /* live contexts (lfi_ctx_new minus lfi_ctx_free) */
 };
 
 /* ---- context (ctx.c) ---- */

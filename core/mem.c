@@ -57,7 +57,10 @@ static int reserve(uint64_t addr, uint64_t len)
 int lfi__verify(struct LFIBox *box, uint64_t addr, size_t size)
 {
     struct lfiv_violation v;
-    int r = lfiv_verify(&box->engine->vopts, (const void *)(uintptr_t)addr, size, addr, &v, NULL);
+    struct lfiv_options o = box->engine->vopts;
+    if (__atomic_load_n(&box->single_thread, __ATOMIC_ACQUIRE))
+        o.flags |= LFIV_SINGLE_THREAD;
+    int r = lfiv_verify(&o, (const void *)(uintptr_t)addr, size, addr, &v, NULL);
     if (r == LFIV_OK)
         return 0;
     char buf[400];

@@ -130,6 +130,15 @@ struct LFIEngine *lfi_box_engine(struct LFIBox *box);
 void lfi_box_setdata(struct LFIBox *box, void *data);
 void *lfi_box_data(struct LFIBox *box);
 struct LFIBoxInfo lfi_box_info(struct LFIBox *box);
+/* Makes the box single-threaded, for good: it holds at most one context
+ * (lfi_ctx_new fails with LFI_ERR_BUSY while one exists), and code mapped
+ * executable from now on is verified with LFIV_SINGLE_THREAD, which accepts
+ * returns as `pushq %r11 ; retq` (lfi-cc --single-thread): faster, since the
+ * CPU predicts them. The host must not write the box's memory from another
+ * thread while the context runs. Fails (LFI_ERR_BUSY) if the box already
+ * has a context. */
+int lfi_box_single_thread(struct LFIBox *box);
+bool lfi_box_is_single_thread(struct LFIBox *box);
 
 /* min <= addr < max */
 bool lfi_box_ptrvalid(struct LFIBox *box, lfiptr addr);

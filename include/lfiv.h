@@ -44,6 +44,14 @@ enum {
      * reference verifier's rule). Without it, targets inside the verified
      * buffer may be any instruction start outside a macro-instruction. */
     LFIV_ALIGNED_TARGETS = 1u << 0,
+    /* The code runs in a box where at most one thread runs at a time and
+     * nothing else writes the box's memory meanwhile (lfi_box_single_thread).
+     * Additionally accepts the return `pushq %r11 ; retq` after the bundle
+     * mask of %r11 (`andl $0xffffffe0,%r11d ; addq %r14,%r11`), all in one
+     * bundle: with no other writer, the slot the ret reads is the masked
+     * value just pushed. Unsound if another thread could write the stack
+     * between the push and the ret. */
+    LFIV_SINGLE_THREAD = 1u << 1,
 };
 
 struct lfiv_options {

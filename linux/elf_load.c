@@ -226,6 +226,11 @@ bool lx_load(struct LFILinuxProc *p, const uint8_t *buf, size_t size, const char
             goto out;
         }
     }
+    /* lfi-cc --single-thread: before any code is mapped (and verified) */
+    if (e->single_thread && lfi_box_single_thread(p->box) < 0) {
+        lx_err("%s: cannot make the box single-threaded: %s", what, lfi_errmsg());
+        goto out;
+    }
     size_t ps = p->pagesize;
     uint64_t start = (p->info.min + ps - 1) & ~(uint64_t)(ps - 1);
     if (!map_image(p, e, buf, start, what))

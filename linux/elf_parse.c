@@ -31,6 +31,28 @@ static const char *seg_kind(const struct lx_seg *s)
     return (s->prot & 4) ? "executable" : (s->prot & 2) ? "writable" : "read-only";
 }
 
+/* The types (< 32) of the notes named "LFI" among `n` bytes of notes, as a
+ * bit set. A malformed entry ends the walk (it and the rest are ignored). */
+static uint32_t lfi_notes(const uint8_t *p, uint64_t n)
+{
+    uint32_t types = 0;
+    uint64_t off = 0;
+    while (n - off >= 12) {
+        uint32_t h[3];
+        memcpy(h, p + off, sizeof h);
+        uint64_t namesz = h[0], descsz = h[1];
+        uint64_t name_at = off + 12;
+        uint64_t desc_at = name_at + ((namesz + 3) & ~(uint64_t)3);
+        uint64_t next = desc_at + ((descsz + 3) & ~(uint64_t)3);
+        if (desc_at > n || next > n)
+            break;
+        if (namesz == 4 && memcmp(p + name_at, "LFI", 4) == 0 && h[2] < 32)
+            types |= 1u << h[2];
+        off = next;
+    }
+    return types;
+}
+
 int lx_elf_parse(const uint8_t *buf, size_t size, size_t pagesize, struct lx_elf *out,
                  char *err, size_t errn)
 {
@@ -92,6 +114,13 @@ int lx_elf_parse(const uint8_t *buf, size_t size, size_t pagesize, struct lx_elf
             out->has_interp = true;
             out->interp_off = ph.p_offset;
             out->interp_len = ph.p_filesz;
+            continue;
+        }
+        if (ph.p_type == PT_NOTE) {
+            if (!inside(ph.p_offset, ph.p_filesz, size))
+                return fail(err, errn, "a note segment lies outside the file");
+            if (lfi_notes(buf + ph.p_offset, ph.p_filesz) & (1u << LX_NT_LFI_SINGLE_THREAD))
+                out->single_thread = true;
             continue;
         }
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0)

@@ -12,6 +12,9 @@
 #define LX_ELF_MAXSPAN (1ull << 30)  /* PT_LOAD span: at most 1 GiB */
 #define LX_ELF_BUNDLE 32
 #define LX_ELF_MAXINTERP 4096
+/* PT_NOTE entries named "LFI" (lfi-cc writes them): type 1 marks a program
+ * built with lfi-cc --single-thread. */
+#define LX_NT_LFI_SINGLE_THREAD 1
 
 struct lx_seg {
     uint64_t vaddr, memsz;   /* as in the file */
@@ -30,6 +33,7 @@ struct lx_elf {
     bool has_interp;
     uint64_t interp_off;     /* PT_INTERP: the path's bytes in the file, */
     uint64_t interp_len;     /* NUL-terminated, interp_len - 1 characters */
+    bool single_thread;      /* an LFI note of type LX_NT_LFI_SINGLE_THREAD */
     unsigned nseg;
     struct lx_seg seg[LX_ELF_MAXPHNUM];
 };

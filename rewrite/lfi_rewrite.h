@@ -52,6 +52,14 @@ struct lfi_rw_options {
      * adjustment), since inside a sandbox %r14 always holds the base that
      * was saved. Any other use of %r14 stays an error. */
     bool r14_is_base;
+    /* Code for a single-threaded sandbox (lfi-cc --single-thread): `ret`
+     * becomes `popq %r11 ; andl $0xffffffe0, %r11d ; addq %r14, %r11 ;
+     * pushq %r11 ; retq` instead of ending in `jmpq *%r11`, so that returns
+     * are predicted by the CPU's return stack. Sound only when no other
+     * thread can write the stack slot between the push and the ret: the
+     * verifier accepts this form only with LFIV_SINGLE_THREAD, which the
+     * runtime uses only for boxes that run one context at most. */
+    bool single_thread;
 };
 
 /* One diagnostic: "FILE:LINE: what: why". */

@@ -28,6 +28,9 @@ static const char usage[] =
     "      --r14-is-base       hand-written code that saves and restores %r14\n"
     "                          as a callee-saved register (setjmp/longjmp):\n"
     "                          keep the saves, drop the restores\n"
+    "      --single-thread     code for single-threaded sandboxes: returns end\n"
+    "                          in a masked push + ret (predicted by the CPU's\n"
+    "                          return stack); verified only with --single-thread\n"
     "  -v, --verbose           print statistics to standard error\n"
     "  -h, --help              show this help\n"
     "\n"
@@ -68,13 +71,14 @@ int main(int argc, char **argv)
     struct lfi_rw_options o = { 0 };
     const char *out = "-";
     int verbose = getenv("LFI_VERBOSE") && strcmp(getenv("LFI_VERBOSE"), "0") != 0;
-    enum { OPT_ALIGN = 256, OPT_AS, OPT_R14, OPT_R14BASE };
+    enum { OPT_ALIGN = 256, OPT_AS, OPT_R14, OPT_R14BASE, OPT_ST };
     static const struct option longopts[] = {
         { "sandbox", required_argument, 0, 's' },
         { "assembler", required_argument, 0, OPT_AS },
         { "align-labels", no_argument, 0, OPT_ALIGN },
         { "rename-r14", no_argument, 0, OPT_R14 },
         { "r14-is-base", no_argument, 0, OPT_R14BASE },
+        { "single-thread", no_argument, 0, OPT_ST },
         { "verbose", no_argument, 0, 'v' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
@@ -115,6 +119,9 @@ int main(int argc, char **argv)
             break;
         case OPT_R14BASE:
             o.r14_is_base = true;
+            break;
+        case OPT_ST:
+            o.single_thread = true;
             break;
         case 'v':
             verbose = 1;

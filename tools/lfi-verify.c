@@ -26,6 +26,9 @@ static const char usage[] =
     "      --base ADDR       address of raw code (default 0x10000; 32-byte aligned)\n"
     "      --aligned-targets require every direct branch target to be 32-byte\n"
     "                        aligned (the public reference verifier's rule)\n"
+    "      --single-thread   also accept the returns of lfi-cc --single-thread\n"
+    "                        (pushq %r11 ; retq after the mask); only sound for\n"
+    "                        boxes that run one thread (lfi_box_single_thread)\n"
     "  -n, --repeat N        verify N times (for benchmarking)\n"
     "  -q, --quiet           print nothing when the code is accepted\n"
     "  -h, --help            show this help\n"
@@ -79,13 +82,14 @@ int main(int argc, char **argv)
     int raw = 0, quiet = 0;
     unsigned long repeat = 1;
     uint64_t base = 0x10000;
-    enum { OPT_RAW = 256, OPT_BASE, OPT_ALIGNED };
+    enum { OPT_RAW = 256, OPT_BASE, OPT_ALIGNED, OPT_ST };
     static const struct option longopts[] = {
         { "arch", required_argument, 0, 'a' },
         { "sandbox", required_argument, 0, 's' },
         { "raw", no_argument, 0, OPT_RAW },
         { "base", required_argument, 0, OPT_BASE },
         { "aligned-targets", no_argument, 0, OPT_ALIGNED },
+        { "single-thread", no_argument, 0, OPT_ST },
         { "repeat", required_argument, 0, 'n' },
         { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' },
@@ -124,6 +128,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "lfi-verify: bad address '%s'\n", optarg);
                 return EXIT_BADINPUT;
             }
+            break;
+        case OPT_ST:
+            opts.flags |= LFIV_SINGLE_THREAD;
             break;
         case OPT_ALIGNED:
             opts.flags |= LFIV_ALIGNED_TARGETS;

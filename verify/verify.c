@@ -83,7 +83,7 @@ int lfiv_verify(const struct lfiv_options *opts, const void *code, size_t size,
         memset(stats, 0, sizeof *stats);
     if (!opts || (!code && size) ||
         (opts->mode != LFIV_MODE_FULL && opts->mode != LFIV_MODE_STORES) ||
-        (opts->flags & ~(unsigned)LFIV_ALIGNED_TARGETS)) {
+        (opts->flags & ~(unsigned)(LFIV_ALIGNED_TARGETS | LFIV_SINGLE_THREAD))) {
         if (v)
             snprintf(v->message, sizeof v->message, "invalid arguments");
         return LFIV_EINVAL;

@@ -143,7 +143,12 @@ bool x64_rule_branch(struct x64_ctx *c, struct x64_insn *in)
         }
         x64_emit(c, "andl $0xffffffe0, %%r11d");
         x64_emit(c, "addq %%r14, %%r11");
-        x64_emit(c, "jmpq *%%r11");
+        if (c->o->single_thread) {
+            x64_emit(c, "pushq %%r11");
+            x64_emit(c, "retq");
+        } else {
+            x64_emit(c, "jmpq *%%r11");
+        }
         x64_unlock(c);
         c->n_rewritten++;
         return true;

@@ -115,6 +115,37 @@ expect 0 "$CC" --sandbox=stores -O2 -c load.c -o load-st.o
 expect 0 "$VERIFY" -s stores load-st.o
 expect 1 "$VERIFY" -s full load-st.o
 
+# --single-thread: returns as push + ret, the program carries the LFI note,
+# lfi-run runs it in a single-threaded box (no threads), and the same code
+# without the note is refused (the verifier accepts push + ret only for
+# single-threaded boxes).
+RUN=$B/tools/lfi-run
+cat >st.c <<'C'
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+static int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+static void *worker(void *a) { return a; }
+int main(void)
+{
+    pthread_t t;
+    int e = pthread_create(&t, 0, worker, 0);
+    printf("fib %d, pthread_create %s\n", fib(20), e == EAGAIN ? "EAGAIN" : e ? "other error" : "ok");
+    return 0;
+}
+C
+expect 0 "$CC" -O2 --single-thread -S st.c -o st.s
+if grep -q "pushq %r11" st.s && grep -q "retq" st.s; then ok; else bad "--single-thread -S: no push + ret"; fi
+expect 0 "$CC" -O2 --single-thread st.c -o st -lpthread
+expect 0 readelf -n st; has out "LFI"
+expect 1 "$VERIFY" st; has out "encoding-not-allowed"
+expect 0 "$VERIFY" --single-thread st
+expect 0 "$RUN" st; has out "fib 6765, pthread_create EAGAIN"
+objcopy --remove-section .note.lfi st st-nonote
+expect 2 "$RUN" st-nonote; has out "verification failed"
+expect 0 "$CC" -O2 st.c -o st-mt -lpthread
+expect 0 "$RUN" st-mt; has out "fib 6765, pthread_create ok"
+
 # every object of the sysroot passes the verifier
 S=$B/sysroot/lib
 mkdir objs && (cd objs && ar x "$S/libc.a" && ar x "$S/liblfi-builtins.a")

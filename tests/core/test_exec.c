@@ -1,6 +1,6 @@
 /* W^X and verification of executable memory: refusals, what a refusal
  * leaves behind, file-backed code, shared mappings, the runtime's pages,
- * verified units, stores-only and no_verify engines. */
+ * verified units, stores-only and no_verify engines, single-threaded boxes. */
 #include "harness.h"
 
 #include <sys/mman.h>
@@ -189,6 +189,56 @@ static void test_units(struct LFIBox *box)
     free(code);
 }
 
+/* lfi_box_single_thread: the return form of lfi-cc --single-thread
+ * (pushq %r11 ; retq after the mask) is refused in an ordinary box, where
+ * another thread could rewrite the slot before the ret, and accepted in a
+ * single-threaded box, which holds one context at most. */
+static const uint8_t c_st_ret[] = { 0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3, 0x41, 0x53, 0xc3 };
+
+static void test_single_thread(void)
+{
+    struct LFIEngine *e = lfi_new((struct LFIOptions){ 0 }, 2);
+    struct LFIBox *mt = lfi_box_new(e), *st = lfi_box_new(e);
+    CHECK(e && mt && st, "engine and boxes");
+    CHECK(!lfi_box_is_single_thread(st) && !lfi_box_is_single_thread(NULL), "not by default");
+    lfi_clearerr();
+    CHECK(load(mt, c_st_ret, sizeof c_st_ret, 1) == (lfiptr)-1,
+          "push + ret refused in a multi-threaded box");
+    CHECK_ERR(LFI_ERR_VERIFY);
+
+    struct LFIContext *c1 = lfi_ctx_new(st, NULL);
+    CHECK(c1 != NULL, "context");
+    lfi_clearerr();
+    CHECK(lfi_box_single_thread(st) == -1, "refused while the box has a context");
+    CHECK_ERR(LFI_ERR_BUSY);
+    CHECK(!lfi_box_is_single_thread(st), "unchanged after the refusal");
+    lfi_ctx_free(c1);
+    CHECK(lfi_box_single_thread(st) == 0 && lfi_box_is_single_thread(st), "single-threaded");
+    CHECK(lfi_box_single_thread(st) == 0, "again: no change");
+    CHECK(load(st, c_st_ret, sizeof c_st_ret, 1) != (lfiptr)-1,
+          "push + ret accepted in the single-threaded box: %s", lfi_errmsg());
+
+    c1 = lfi_ctx_new(st, NULL);
+    CHECK(c1 != NULL, "one context");
+    lfi_clearerr();
+    CHECK(lfi_ctx_new(st, NULL) == NULL, "a second context is refused");
+    CHECK_ERR(LFI_ERR_BUSY);
+    struct LFIContext *m1 = lfi_ctx_new(mt, NULL), *m2 = lfi_ctx_new(mt, NULL);
+    CHECK(m1 && m2, "other boxes are not affected");
+    lfi_ctx_free(m1);
+    lfi_ctx_free(m2);
+    lfi_ctx_free(c1);
+    struct LFIContext *c2 = lfi_ctx_new(st, NULL);
+    CHECK(c2 != NULL, "a context again once the first is freed");
+    lfi_ctx_free(c2);
+    lfi_clearerr();
+    CHECK(lfi_box_single_thread(NULL) == -1, "no box");
+    CHECK_ERR(LFI_ERR_INVAL);
+    lfi_box_free(st);
+    lfi_box_free(mt);
+    lfi_free(e);
+}
+
 static void test_modes(void)
 {
     /* stores-only: unsandboxed loads are fine, stores are not */
@@ -247,5 +297,6 @@ int main(void)
     lfi_box_free(box);
     lfi_free(e);
     test_modes();
+    test_single_thread();
     TEST_DONE();
 }

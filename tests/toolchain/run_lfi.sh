@@ -16,3 +16,12 @@ python3 "$HERE/run_native.py" --cc lfi-cc --no-libatomic --runner "$B/tools/lfi-
 # register, which functions at -O2 often do not have (docs/toolchain.md).
 python3 "$HERE/run_native.py" --cc lfi-clang --opt=O0 --no-libatomic \
     --runner "$B/tools/lfi-run" --expect-dir "$T/expect" -j 2 "$@"
+# lfi-cc --single-thread (returns as push + ret, one thread per box): every
+# program that creates no threads; those that do are tested below.
+st=""
+for p in "$@"; do
+    grep -q pthread_create "$p" || st="$st $p"
+done
+# shellcheck disable=SC2086
+python3 "$HERE/run_native.py" --cc lfi-cc --opt=O2 --cflag=--single-thread --no-libatomic \
+    --runner "$B/tools/lfi-run" --expect-dir "$T/expect" -j 2 $st

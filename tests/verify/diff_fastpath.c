@@ -6,7 +6,7 @@
  * x64_decode_reference and check_insn_full): the same return code, the same
  * violation (rule, address, bytes, disassembly, message) and the same
  * statistics, in full and stores-only mode, with and without
- * LFIV_ALIGNED_TARGETS. In particular no fast path may accept what the
+ * LFIV_ALIGNED_TARGETS and LFIV_SINGLE_THREAD. In particular no fast path may accept what the
  * reference path rejects.
  *
  * Inputs:
@@ -101,7 +101,7 @@ static void compare1(const uint8_t *code, size_t size, uint64_t addr, int mode,
 static void compare(const uint8_t *code, size_t size, uint64_t addr, const char *what)
 {
     for (int mode = 0; mode < 2; mode++)
-        for (unsigned flags = 0; flags < 2; flags++)
+        for (unsigned flags = 0; flags < 4; flags++) /* ALIGNED_TARGETS, SINGLE_THREAD */
             compare1(code, size, addr, mode, flags, what);
 }
 
@@ -186,6 +186,12 @@ static void frag_kind(struct buf *o, uint64_t addr, unsigned k)
         PUT(o, 0xff, (uint8_t)((rnd(2) ? 0xe0 : 0xd0) | (x & 7)));
         break;
     case 8: /* a whole masked branch */
+        if (!rnd(4)) { /* the single-thread return, sometimes cut short */
+            static const uint8_t st[] = { 0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3, 0x41, 0x53, 0xc3 };
+            size_t k = rnd(4) ? 0 : rnd(9);
+            put(o, st + k, sizeof st - k);
+            break;
+        }
         rex_rm(o, 0, 0, x, false);
         PUT(o, 0x83, (uint8_t)(0xe0 | (x & 7)), 0xe0);
         rex_rm(o, 1, 14, x, false);

@@ -15,7 +15,8 @@ The header fields:
              verifier reports first. '-' for accept cases (or to skip the
              rule check, which should be rare).
   options    space-separated: 'stores' (-s stores), 'aligned'
-             (--aligned-targets), 'base=ADDR' (default 0x10000).
+             (--aligned-targets), 'single' (--single-thread),
+             'base=ADDR' (default 0x10000).
 
 Each case is assembled on its own with `as --64` after a prelude that starts
 .text at a bundle boundary, defines `BASE` (the verification address, via
@@ -97,6 +98,7 @@ class Case:
         self.rules = [] if rule in ("", "-") else rule.split("/")
         self.stores = False
         self.aligned = False
+        self.single = False
         self.base = DEFAULT_BASE
         self.body = []
         self.error = None
@@ -105,6 +107,8 @@ class Case:
                 self.stores = True
             elif o == "aligned":
                 self.aligned = True
+            elif o == "single":
+                self.single = True
             elif o.startswith("base="):
                 try:
                     self.base = int(o[5:], 0)
@@ -259,6 +263,8 @@ def run_case(case, tools, tmp, expect):
         cmd += ["-s", "stores"]
     if case.aligned:
         cmd += ["--aligned-targets"]
+    if case.single:
+        cmd += ["--single-thread"]
     cmd.append(binf)
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=20)

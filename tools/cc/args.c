@@ -131,6 +131,7 @@ int cc_parse_args(struct cc_job *job, int argc, char **argv)
         if (is(a, "--no-verify")) { job->verify = false; continue; }
         if (is(a, "--align-labels")) { job->align_labels = true; continue; }
         if (is(a, "--no-interp")) { job->interp = false; continue; }
+        if (is(a, "--single-thread")) { job->single_thread = true; continue; }
         if (starts(a, "--sandbox=")) {
             const char *m = a + 10;
             job->native = is(m, "none");

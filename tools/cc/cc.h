@@ -50,6 +50,8 @@ struct cc_job {
     struct strvec rewrite_opts; /* -Xlfi-rewrite options */
     bool verbose, save_temps, verify, stores_only, align_labels;
     bool native;            /* --sandbox=none: plain code, native sysroot */
+    bool single_thread;     /* --single-thread: returns as push + ret; the
+                             * program is marked single-threaded (a note) */
     bool interp;            /* name lfi-interp as PT_INTERP (--no-interp: not) */
     bool nostdinc, nostdlib, nostartfiles, nodefaultlibs, shared, relocatable;
     bool deps_md;           /* -MD or -MMD */

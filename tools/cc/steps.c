@@ -243,6 +243,7 @@ static int rewrite_opts(const struct cc_job *job, struct lfi_rw_options *o)
     o->sandbox = job->stores_only ? LFI_RW_STORES : LFI_RW_FULL;
     o->assembler = job->host == HOST_CLANG ? LFI_RW_AS_LLVM : LFI_RW_AS_GNU;
     o->align_labels = job->align_labels;
+    o->single_thread = job->single_thread;
     o->rename_r14 = job->host == HOST_CLANG;
     for (size_t i = 0; i < job->rewrite_opts.n; i++) {
         const char *a = job->rewrite_opts.v[i];
@@ -401,6 +402,8 @@ static int verify_file(const struct cc_job *job, const char *path)
     struct lfiv_options o = { LFIV_ARCH_X64, job->stores_only ? LFIV_MODE_STORES : LFIV_MODE_FULL, 0 };
     if (job->align_labels)
         o.flags |= LFIV_ALIGNED_TARGETS;
+    if (job->single_thread)
+        o.flags |= LFIV_SINGLE_THREAD;
     struct lfiv_violation v;
     int rc = lfiv_verify_elf(&o, img, n, &v, NULL);
     free(img);
@@ -417,6 +420,44 @@ static int verify_file(const struct cc_job *job, const char *path)
     }
     unlink(path); /* an unverifiable output must not look like a success */
     return 1;
+}
+
+/* The ELF note that marks a program single-threaded (docs/toolchain.md):
+ * name "LFI", type 1 (LX_NT_LFI_SINGLE_THREAD), no descriptor. lfi-run
+ * reads it, verifies the program with LFIV_SINGLE_THREAD and runs it in a
+ * box that can hold one context only. "R" (SHF_GNU_RETAIN) keeps it under
+ * --gc-sections. Returns the assembled object, or NULL after an error. */
+static const char *single_thread_note(const struct cc_job *job)
+{
+    const char *s = cc_temp(job, "lfi-single-thread-note", ".s");
+    const char *o = cc_temp(job, "lfi-single-thread-note", ".o");
+    FILE *f = fopen(s, "w");
+    if (!f) {
+        fprintf(stderr, "lfi-cc: cannot write %s: %s\n", s, strerror(errno));
+        return NULL;
+    }
+    fputs("\t.section .note.lfi,\"aR\",@note\n"
+          "\t.balign 4\n"
+          "\t.long 4\n"      /* namesz: "LFI\0" */
+          "\t.long 0\n"      /* descsz */
+          "\t.long 1\n"      /* type: single-threaded */
+          "\t.asciz \"LFI\"\n"
+          "\t.section .note.GNU-stack,\"\",@progbits\n", f);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "lfi-cc: cannot write %s: %s\n", s, strerror(errno));
+        return NULL;
+    }
+    struct strvec cmd = { 0 };
+    sv_push(&cmd, job->host_cc);
+    sv_push(&cmd, "-c");
+    sv_push(&cmd, "-x");
+    sv_push(&cmd, "assembler");
+    sv_push(&cmd, s);
+    sv_push(&cmd, "-o");
+    sv_push(&cmd, o);
+    int rc = cc_run(job, &cmd);
+    sv_free(&cmd);
+    return rc == 0 ? o : NULL;
 }
 
 static int link_step(const struct cc_job *job, const char **objs, const char *out)
@@ -449,6 +490,14 @@ static int link_step(const struct cc_job *job, const char **objs, const char *ou
     }
     sv_push(&cmd, "-o");
     sv_push(&cmd, out);
+    if (job->single_thread && !job->native && !job->shared && !job->relocatable) {
+        const char *note = single_thread_note(job);
+        if (!note) {
+            sv_free(&cmd);
+            return 1;
+        }
+        sv_push(&cmd, note);
+    }
     if (sr && crt && !job->relocatable) {
         sv_push(&cmd, cc_printf("%s/lib/rcrt1.o", sr));
         sv_push(&cmd, cc_printf("%s/lib/crti.o", sr));

@@ -266,6 +266,33 @@ static inline void add_target(struct ctx *c, uint64_t target)
     c->tgt[t / BUNDLE] |= 1u << (t % BUNDLE);
 }
 
+/* LFIV_SINGLE_THREAD: the return of lfi-cc --single-thread, `ret` right
+ * after `andl $0xffffffe0,%r11d ; addq %r14,%r11 ; pushq %r11` in the same
+ * bundle, in exactly these encodings (41 83 e3 e0, 4d 01 f3, 41 53). The
+ * decoder does not know `ret` (c3); the verifiers come here when it refuses
+ * a c3 byte in this mode. The add, push and ret become non-targets, so the
+ * ret always reads the masked address just pushed, unless another thread
+ * writes the slot in between: hence single-threaded boxes only. */
+static const uint8_t st_ret_head[9] = { 0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3, 0x41, 0x53 };
+
+static int check_st_ret(struct ctx *c, struct bundle_state *s, size_t off, unsigned boff)
+{
+    if (s->rsp_pending)
+        return fail(c, off, 1, LFIV_RULE_RSP_REBASE,
+                    "a 32-bit write to %esp must be followed in the same "
+                    "bundle by addq %r14,%rsp, orq %r14,%rsp or "
+                    "leaq (%rsp,%r14,1),%rsp");
+    if (boff < sizeof st_ret_head || memcmp(c->code + off - 9, st_ret_head, 9) != 0 ||
+        !((s->starts >> (boff - 9)) & (s->starts >> (boff - 5)) & (s->starts >> (boff - 2)) & 1))
+        return fail(c, off, 1, LFIV_RULE_INDIRECT_BRANCH,
+                    "ret (single-thread form) must directly follow andl "
+                    "$0xffffffe0,%r11d ; addq %r14,%r11 ; pushq %r11 in the same bundle");
+    s->starts |= 1u << boff;
+    mark_chain(s, boff - 9, boff);
+    reset_state(s);
+    return 0;
+}
+
 /* All the rules, for any instruction. check_insn screens the common case
  * first and sends everything else here. */
 static int check_insn_full(struct ctx *c, struct bundle_state *s,
@@ -903,6 +930,14 @@ static int verify_reference(const struct lfiv_options *opts, const uint8_t *code
             memset(&s, 0, sizeof s);
         }
         int n = x64_decode_reference(code + off, size - off, &in);
+        if (n == 0 && code[off] == 0xc3 && (opts->flags & LFIV_SINGLE_THREAD)) {
+            ninsn++;
+            rc = check_st_ret(&c, &s, off, boff);
+            if (rc)
+                goto out;
+            off++;
+            continue;
+        }
         if (n <= 0) {
             rc = fail(&c, off, 0, n == 0 ? LFIV_RULE_ENCODING : LFIV_RULE_TRUNCATED,
                       n == 0 ? "instruction or encoding is not in the allowlist"
@@ -965,6 +1000,14 @@ static inline int finish_bundle(struct ctx *c, struct bundle_state *s, size_t bs
             }
         }
         int n = x64_decode(c->code + off, c->size - off, &in);
+        if (n == 0 && c->code[off] == 0xc3 && (c->opts->flags & LFIV_SINGLE_THREAD)) {
+            ++*ninsn;
+            int rc = check_st_ret(c, s, off, boff);
+            if (rc)
+                return rc;
+            boff++;
+            continue;
+        }
         if (n <= 0)
             return fail(c, off, 0, n == 0 ? LFIV_RULE_ENCODING : LFIV_RULE_TRUNCATED,
                         n == 0 ? "instruction or encoding is not in the allowlist"
