@@ -50,10 +50,43 @@ else
 fi
 [ -f "$musl/configure" ] || die "no musl source tree found (at '$musl')"
 
+# ---- our allocator and string routines --------------------------------
+# musl is built from a copy of its tree with sysroot/malloc/ as a malloc
+# implementation of its own (src/malloc/lfi/, configure --with-malloc=lfi,
+# in place of mallocng) and sysroot/string/*.c in place of musl's files of
+# the same names in src/string/ (its x86_64 memcpy/memmove/memset.s
+# removed). docs/toolchain.md, "The sysroot".
+tree="$work/musl-src-lfi"
+overlay_key="$musl $(cd "$srcdir" && echo malloc/* string/*)"
+if [ ! -f "$tree/.lfi-overlay" ] || [ "$(cat "$tree/.lfi-overlay")" != "$overlay_key" ]; then
+    log "copying $(basename "$musl") to $tree"
+    rm -rf "$tree"
+    cp -a "$musl" "$tree"
+    rm -f "$tree/src/string/x86_64/memcpy.s" "$tree/src/string/x86_64/memmove.s" \
+        "$tree/src/string/x86_64/memset.s"
+    mkdir -p "$tree/src/malloc/lfi"
+fi
+# copy what changed; a changed header recompiles every .c of its directory
+# (musl's Makefile does not track headers outside its own)
+sync_dir() { # FROM TO
+    changed=0
+    for f in "$1"/*; do
+        t="$2/$(basename "$f")"
+        cmp -s "$f" "$t" || { cp "$f" "$t"; changed=1; }
+    done
+    if [ "$changed" = 1 ]; then
+        for f in "$1"/*.c; do touch "$2/$(basename "$f")"; done
+    fi
+}
+sync_dir "$srcdir/malloc" "$tree/src/malloc/lfi"
+sync_dir "$srcdir/string" "$tree/src/string"
+echo "$overlay_key" >"$tree/.lfi-overlay"
+musl=$tree
+
 # ---- musl -------------------------------------------------------------
 # Objects depend on the compiler too: rebuild everything when lfi-cc (and
 # so the rewriter) changed since the last build.
-sum=$(cksum <"$lfi_cc" | cut -d' ' -f1)
+sum="$(cksum <"$lfi_cc" | cut -d' ' -f1) $overlay_key"
 bdir="$work/musl-build"
 [ "$native" = 1 ] && bdir="$work/musl-build-native"
 if [ ! -f "$bdir/.lfi-cc-sum" ] || [ "$(cat "$bdir/.lfi-cc-sum")" != "$sum" ]; then
@@ -73,7 +106,7 @@ fi
 cd "$bdir"
 if [ ! -f config.mak ]; then
     log "configuring $(basename "$musl")"
-    "$musl/configure" --prefix="$out" --disable-shared \
+    "$musl/configure" --prefix="$out" --disable-shared --with-malloc=lfi \
         CC="$cc_cmd" CFLAGS="$musl_cflags" >configure.log 2>&1 ||
         die "musl configure failed (see $bdir/configure.log)"
 fi
