@@ -8,7 +8,7 @@ usage: python3 bench/suite.py [--quick] [--only W1,W2] [--parts P1,P2] [--reps N
 Builds what it needs (ninja -C BUILD, the programs of bench/programs/run.py
 in every variant, the verifier corpus) and runs, in this order:
   programs   the real workloads (bench/programs/run.py) in the variants
-             glibc, musl, lfi, lfi-stores, wasm2c, v8: interleaved
+             glibc, musl, lfi, lfi-stores, lfi-1t, wasm2c, v8: interleaved
              repetitions (full: 10, --quick: 3 with smaller inputs),
              medians, ratios and geometric means, outputs compared
   callgrind  instruction counts (valgrind --tool=callgrind) of every
@@ -397,7 +397,7 @@ def verify_summary(text):
 def chart(res, svg, title):
     if not shutil.which('gnuplot'):
         return 'gnuplot is not installed: no chart'
-    series = [v for v in ('glibc', 'lfi', 'lfi-stores', 'wasm2c', 'v8') if v in res.variants]
+    series = [v for v in ('glibc', 'lfi', 'lfi-stores', 'lfi-1t', 'wasm2c', 'v8') if v in res.variants]
     if 'musl' not in res.variants or not series:
         return 'no chart: the run has no musl baseline'
     tmp = tempfile.mkdtemp(prefix='lfi-suite-plot-')

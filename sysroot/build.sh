@@ -2,9 +2,11 @@
 # Build the LFI sandbox sysroot: musl libc and the LFI compiler builtins,
 # every object compiled by lfi-cc (so rewritten and verified).
 #
-# usage: build.sh [--native] LFI_CC SRCDIR OUTDIR WORKDIR STAMP BUILTIN.c...
+# usage: build.sh [--native|--single-thread] LFI_CC SRCDIR OUTDIR WORKDIR STAMP BUILTIN.c...
 #   --native the same libc NOT sandboxed (lfi-cc --sandbox=none): the
 #            "native, same libc" baseline of the benchmarks
+#   --single-thread  sandboxed, compiled with lfi-cc --single-thread (returns
+#            as push + ret): what lfi-cc --single-thread links against
 #   LFI_CC   the lfi-cc driver of this build
 #   SRCDIR   the project's sysroot/ directory
 #   OUTDIR   where the sysroot goes (include/, lib/)
@@ -18,8 +20,9 @@
 # deb-src entries: scripts/setup.sh adds them).
 set -eu
 
-native=0
+native=0 single=0
 if [ "${1:-}" = --native ]; then native=1; shift; fi
+if [ "${1:-}" = --single-thread ]; then single=1; shift; fi
 lfi_cc=$1 srcdir=$2 out=$3 work=$4 stamp=$5
 shift 5
 # the builtins' sources as absolute paths (the script changes directory)
@@ -89,6 +92,7 @@ musl=$tree
 sum="$(cksum <"$lfi_cc" | cut -d' ' -f1) $overlay_key"
 bdir="$work/musl-build"
 [ "$native" = 1 ] && bdir="$work/musl-build-native"
+[ "$single" = 1 ] && bdir="$work/musl-build-1t"
 if [ ! -f "$bdir/.lfi-cc-sum" ] || [ "$(cat "$bdir/.lfi-cc-sum")" != "$sum" ]; then
     rm -rf "$bdir"
 fi
@@ -102,6 +106,7 @@ else
     # setjmp/longjmp save and restore %r14 like any callee-saved register:
     # inside a sandbox it always holds the base, so restores are dropped.
     cc_cmd="$lfi_cc" musl_cflags="-O2 -Xlfi-rewrite --r14-is-base"
+    [ "$single" = 1 ] && cc_cmd="$lfi_cc --single-thread"
 fi
 cd "$bdir"
 if [ ! -f config.mak ]; then
@@ -121,6 +126,7 @@ echo "$sum" >.lfi-cc-sum
 # ---- builtins ---------------------------------------------------------
 bobj="$work/builtins"
 [ "$native" = 1 ] && bobj="$work/builtins-native"
+[ "$single" = 1 ] && bobj="$work/builtins-1t"
 rm -rf "$bobj" && mkdir -p "$bobj"
 n=0
 for f in "$@"; do

@@ -7,7 +7,9 @@ dst="${DESTDIR:-}${MESON_INSTALL_PREFIX}/lib/lfi/sysroot"
 mkdir -p "$dst"
 cp -R "$src/include" "$src/lib" "$dst/"
 echo "sysroot: installed in $dst"
-if [ -d "$src/../sysroot-native/lib" ]; then
-    mkdir -p "$dst-native"
-    cp -R "$src/../sysroot-native/include" "$src/../sysroot-native/lib" "$dst-native/"
-fi
+for v in native 1t; do
+    if [ -d "$src/../sysroot-$v/lib" ]; then
+        mkdir -p "$dst-$v"
+        cp -R "$src/../sysroot-$v/include" "$src/../sysroot-$v/lib" "$dst-$v/"
+    fi
+done

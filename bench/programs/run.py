@@ -11,6 +11,10 @@ Builds the Debian programs (scripts/build-program.sh) as
   lfi         lfi-cc: sandboxed (full: loads, stores, control flow)
   lfi-stores  lfi-cc --sandbox=stores for the program (its libc stays
               fully sandboxed), run with lfi-run --stores-only
+  lfi-1t      lfi-cc --single-thread (full sandboxing; returns as push +
+              ret, one thread per box) against build/sysroot-1t; programs
+              that start threads (zstd, whose -T1 runs one worker thread)
+              are built as in lfi
   wasm2c      the program as wasm32-wasi (bench/wasm/build-wasm.sh),
               translated to C by wasm2c and compiled with gcc -O2
               (bench/wasm/wasm2c/build.sh)
@@ -46,11 +50,14 @@ BUILD_WASM2C = os.path.join(WASM, 'wasm2c', 'build.sh')
 NODE_RUN = os.path.join(WASM, 'node-run.mjs')
 NODE_FLAGS = ['--no-liftoff', '--no-wasm-lazy-compilation']
 
-VARIANTS = ['glibc', 'musl', 'lfi', 'lfi-stores', 'wasm2c', 'v8']
-NATIVE = ['glibc', 'musl', 'lfi', 'lfi-stores']
+VARIANTS = ['glibc', 'musl', 'lfi', 'lfi-stores', 'lfi-1t', 'wasm2c', 'v8']
+NATIVE = ['glibc', 'musl', 'lfi', 'lfi-stores', 'lfi-1t']
 WASM_VARIANTS = ['wasm2c', 'v8']
 CCS = {'glibc': 'gcc', 'musl': 'lfi-cc --sandbox=none', 'lfi': 'lfi-cc',
-       'lfi-stores': 'lfi-cc --sandbox=stores'}
+       'lfi-stores': 'lfi-cc --sandbox=stores', 'lfi-1t': 'lfi-cc --single-thread'}
+# Packages whose programs start threads in the workloads: lfi-1t builds them
+# as lfi does (a single-threaded box would refuse the threads).
+THREADED = {'zstd'}
 # program -> Debian package (scripts/build-program.sh NAME)
 PROGS = {'lua': 'lua', 'minigzip': 'zlib', 'bzip2': 'bzip2', 'xz': 'xz', 'zstd': 'zstd',
          'lz4': 'lz4', 'speedtest1': 'sqlite3', 'crypto_bench': 'mbedtls'}
@@ -58,8 +65,9 @@ CRYPTO_DRIVER = os.path.join(HERE, 'crypto', 'crypto_bench.c')
 
 # Ratios reported (numerator, denominator), with the goal of issue 6 if any.
 PAIRS = [('lfi', 'musl', 1.04), ('lfi', 'glibc', 1.05), ('lfi-stores', 'musl', 1.02),
+         ('lfi-1t', 'musl', 1.04), ('lfi-1t', 'glibc', 1.05),
          ('musl', 'glibc', None), ('wasm2c', 'musl', None), ('v8', 'musl', None),
-         ('lfi', 'wasm2c', 1.0), ('lfi', 'v8', 1.0)]
+         ('lfi', 'wasm2c', 1.0), ('lfi', 'v8', 1.0), ('lfi-1t', 'wasm2c', 1.0), ('lfi-1t', 'v8', 1.0)]
 
 
 def cpu_model():
@@ -245,7 +253,8 @@ def _build_native(s, variant, programs):
         # for glibc), or the crypto driver's. (Edits of build-program.sh do
         # not force a rebuild: remove work/programs to start afresh.)
         deps = [] if variant == 'glibc' else [lfi_cc] + [
-            os.path.join(s.build_dir, d, 'lib', 'libc.a') for d in ('sysroot', 'sysroot-native')]
+            os.path.join(s.build_dir, d, 'lib', 'libc.a') for d in ('sysroot', 'sysroot-native',
+                                                                     'sysroot-1t')]
         if pkg == 'mbedtls':
             deps += [CRYPTO_DRIVER, os.path.join(HERE, 'crypto', 'mbedtls_bench_config.h')]
         want = _digest(deps)
@@ -258,8 +267,9 @@ def _build_native(s, variant, programs):
             continue
         log(f'building {pkg} ({variant})')
         env = dict(os.environ, PATH=os.path.join(s.build_dir, 'tools') + ':' + os.environ['PATH'])
+        cc = CCS['lfi'] if variant == 'lfi-1t' and pkg in THREADED else CCS[variant]
         r = subprocess.run(['sh', os.path.join(ROOT, 'scripts', 'build-program.sh'), pkg,
-                            CCS[variant], out], env=env, stdout=subprocess.DEVNULL)
+                            cc, out], env=env, stdout=subprocess.DEVNULL)
         if r.returncode:
             sys.exit(f'bench: building {pkg} ({variant}) failed')
         with open(stamp, 'w') as f:
@@ -502,15 +512,18 @@ def programs_tables(res, quick, command):
                 row.append(fmt(res.med(name, v)))
         row += [fmt(R[p].get(name)) for p in pairs]
         if any(v in V for v in WASM_VARIANTS):
-            lfi = res.med(name, 'lfi')
             peers = [res.med(name, v) for v in WASM_VARIANTS if v in V]
             ran = [x for x in peers if x is not None]
-            if lfi is None or not ran:
-                row.append('n/a')
-            else:
-                ok = all(lfi < x for x in ran)
-                row.append(('yes' if ok else '**no**') +
-                           ('' if len(ran) == len(peers) else ' (not all peers ran)'))
+            verdicts = []
+            for lv in [x for x in ('lfi', 'lfi-1t') if x in V]:
+                lfi = res.med(name, lv)
+                if lfi is None or not ran:
+                    verdicts.append(f'{lv}: n/a')
+                else:
+                    ok = all(lfi < x for x in ran)
+                    verdicts.append(f'{lv}: ' + ('yes' if ok else '**no**'))
+            row.append(', '.join(verdicts) +
+                       ('' if len(ran) == len(peers) else ' (not all peers ran)'))
         L.append(f'| {name} | ' + ' | '.join(row) + ' |')
     g = ['| **geometric mean** | ' + ' | '.join('' for _ in V) + ' | ' +
          ' | '.join(f'**{fmt(gmean(list(R[p].values())))}**' for p in pairs) +
@@ -525,11 +538,11 @@ def programs_tables(res, quick, command):
         gm = gmean(xs)
         if goal is None:
             met = ''
-        elif (a, b) in (('lfi', 'wasm2c'), ('lfi', 'v8')):
+        elif a.startswith('lfi') and b in WASM_VARIANTS:
             met = ('yes' if xs and max(xs) < 1 else '**no**') + ' (on every workload: every ratio < 1)'
         else:
             met = 'yes' if gm is not None and gm <= goal else '**no**'
-        goal_s = '' if goal is None else (f'< 1 on every workload' if a == 'lfi' and b in WASM_VARIANTS
+        goal_s = '' if goal is None else (f'< 1 on every workload' if a.startswith('lfi') and b in WASM_VARIANTS
                                           else f'<= {goal:.2f}')
         G.append(f'| {a}/{b} | {fmt(gm)} | {len(xs)} | {fmt(min(xs) if xs else None)} | '
                  f'{fmt(max(xs) if xs else None)} | {goal_s} | {met} | '

@@ -156,5 +156,21 @@ for o in objs/* "$S"/*crt*.o; do
 done
 if [ "$n" -gt 1000 ] && [ "$nbad" = 0 ]; then ok; else bad "sysroot: $nbad of $n objects fail verification"; fi
 
+# the single-threaded sysroot (lfi-cc --single-thread links against it):
+# every object verifies in single-thread mode, and its returns are the
+# push + ret form, which the ordinary mode refuses
+S1=$B/sysroot-1t/lib
+if [ -d "$S1" ]; then
+    mkdir objs1t && (cd objs1t && ar x "$S1/libc.a")
+    n=0 nbad=0 nst=0
+    for o in objs1t/*; do
+        n=$((n + 1))
+        "$VERIFY" --single-thread "$o" >/dev/null 2>&1 || { nbad=$((nbad + 1)); echo "sysroot-1t object fails: $o"; }
+        "$VERIFY" "$o" >/dev/null 2>&1 || nst=$((nst + 1))
+    done
+    if [ "$n" -gt 1000 ] && [ "$nbad" = 0 ] && [ "$nst" -gt 500 ]; then ok; else
+        bad "sysroot-1t: $nbad of $n objects fail single-thread verification, $nst need it"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

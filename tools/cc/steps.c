@@ -49,9 +49,13 @@ const char *cc_sysroot(const struct cc_job *job)
     if (e && *e)
         return is_dir(e) ? e : NULL;
     const char *name = job->native ? "sysroot-native" : "sysroot";
-    const char *cand[] = { cc_printf("%s/../%s", exe_dir(), name),
+    /* --single-thread: the sysroot compiled that way if it was built, else
+     * the ordinary one (its returns are valid in single-threaded boxes too) */
+    const char *cand[] = { cc_printf("%s/../sysroot-1t", exe_dir()),
+                           cc_printf("%s/../lib/lfi/sysroot-1t", exe_dir()),
+                           cc_printf("%s/../%s", exe_dir(), name),
                            cc_printf("%s/../lib/lfi/%s", exe_dir(), name) };
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = job->single_thread && !job->native ? 0 : 2; i < 4; i++) {
         char *inc = cc_printf("%s/include/stdio.h", cand[i]);
         bool ok = access(inc, R_OK) == 0;
         free(inc);
