@@ -563,6 +563,7 @@ def main():
               '**musl** `lfi-cc --sandbox=none` (the same musl 1.2.3 and builtins as the '
               'sandboxed build, static PIE, not sandboxed); **lfi** `lfi-cc` run with `lfi-run`; '
               '**lfi-stores** `lfi-cc --sandbox=stores`, `lfi-run --stores-only`; '
+              '**lfi-1t** `lfi-cc --single-thread` (full sandboxing, returns as masked push + ret, one thread per box; zstd, which starts a worker thread, built as lfi), `lfi-run`; '
               '**wasm2c** the wasm32-wasi module (clang 14 -O2, wasi-libc) translated by wabt\'s '
               'wasm2c and compiled with gcc -O2 with our WASI layer; **v8** the same module on '
               'node ' + (sh(['node', '--version']).strip() if s.node else '(missing)') +
