@@ -125,6 +125,8 @@ void lfi_set_clone_cb(struct LFIEngine *engine,
 /* ---- Boxes ----------------------------------------------------------- */
 
 struct LFIBox *lfi_box_new(struct LFIEngine *engine);
+/* Free a box's contexts (lfi_ctx_free) before the box: a context updates
+ * its box's context count when it is freed. */
 void lfi_box_free(struct LFIBox *box);
 struct LFIEngine *lfi_box_engine(struct LFIBox *box);
 void lfi_box_setdata(struct LFIBox *box, void *data);

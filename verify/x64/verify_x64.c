@@ -282,13 +282,14 @@ static int check_st_ret(struct ctx *c, struct bundle_state *s, size_t off, unsig
                     "a 32-bit write to %esp must be followed in the same "
                     "bundle by addq %r14,%rsp, orq %r14,%rsp or "
                     "leaq (%rsp,%r14,1),%rsp");
-    if (boff < sizeof st_ret_head || memcmp(c->code + off - 9, st_ret_head, 9) != 0 ||
-        !((s->starts >> (boff - 9)) & (s->starts >> (boff - 5)) & (s->starts >> (boff - 2)) & 1))
+    const unsigned h = sizeof st_ret_head; /* andl at boff-h, addq at boff-5, pushq at boff-2 */
+    if (boff < h || memcmp(c->code + off - h, st_ret_head, h) != 0 ||
+        !((s->starts >> (boff - h)) & (s->starts >> (boff - 5)) & (s->starts >> (boff - 2)) & 1))
         return fail(c, off, 1, LFIV_RULE_INDIRECT_BRANCH,
                     "ret (single-thread form) must directly follow andl "
                     "$0xffffffe0,%r11d ; addq %r14,%r11 ; pushq %r11 in the same bundle");
     s->starts |= 1u << boff;
-    mark_chain(s, boff - 9, boff);
+    mark_chain(s, boff - h, boff);
     reset_state(s);
     return 0;
 }
