@@ -67,6 +67,9 @@ void lfi_box_free(struct LFIBox *box)
 {
     if (!box)
         return;
+    /* Its contexts outlive it, detached (ctx.c); refused if one runs. */
+    if (!lfi__box_detach_ctxs(box))
+        return;
     struct LFIEngine *e = box->engine;
     /* The box's memory back to PROT_NONE (all of [min, max), if anything
      * was ever mapped there); the table pages stay for the next box. */

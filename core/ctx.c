@@ -47,6 +47,7 @@ CHECK_OFF(struct LFIContext, interrupt, CTX_INTERRUPT);
 CHECK_OFF(struct LFIContext, timed, CTX_TIMED);
 CHECK_OFF(struct LFIContext, tid, CTX_TID);
 CHECK_OFF(struct LFIContext, armed, CTX_ARMED);
+CHECK_OFF(struct LFIContext, keep_gs, CTX_KEEP_GS);
 CHECK_OFF(struct LFIBox, cb_lo, BOX_CB_LO);
 CHECK_OFF(struct LFIBox, cb_size, BOX_CB_SIZE);
 CHECK_OFF(struct LFIBox, cb_fns, BOX_CB_FNS);
@@ -57,42 +58,100 @@ CHECK_OFF(struct lfi__tls, ctx, TLS_CTX);
 CHECK_OFF(struct lfi__tls, scratch, TLS_SCRATCH);
 CHECK_OFF(struct lfi__tls, tid, TLS_TID);
 CHECK_OFF(struct lfi__tls, ready, TLS_READY);
+CHECK_OFF(struct lfi__tls, gs, TLS_GS);
+CHECK_OFF(struct lfi__tls, gs_known, TLS_GS_KNOWN);
 
 /* ---- %gs base without FSGSBASE: arch_prctl ----
  * On CPUs or kernels without FSGSBASE each arch_prctl is a system call (on
  * this project's VMs about 10 us: the MSR write exits to the hypervisor),
  * so the value this thread last set or read is cached per thread
- * (DESIGN.md section 2) and a set to the same value is skipped.
+ * (lfi__tls.gs, DESIGN.md section 2) and a set to the same value is
+ * skipped; entry.S reads the cache inline and calls these only on a miss.
  * Contract (docs/runtime.md): host code that runs while a context is active
  * on a thread (system-call handlers, callbacks) must not change the %gs
  * base itself; the runtime restores the host's value when it returns to the
- * host. A new thread starts with an unknown (uncached) value. */
-
-static _Thread_local bool gs_known;
-static _Thread_local uint64_t gs_cached;
+ * host (unless the engine has host_gs_unused: then host code must never
+ * change it on a thread that entered a box). A new thread starts with an
+ * unknown (uncached) value. */
 
 uint64_t lfi__gs_get_slow(void)
 {
-    if (gs_known)
-        return gs_cached;
+    if (lfi__tls.gs_known)
+        return lfi__tls.gs;
     unsigned long v = 0;
     if (syscall(SYS_arch_prctl, ARCH_GET_GS, &v) == 0) {
-        gs_cached = v;
-        gs_known = true;
+        lfi__tls.gs = v;
+        lfi__tls.gs_known = 1;
     }
     return v;
 }
 
 void lfi__gs_set_slow(uint64_t base)
 {
-    if (gs_known && gs_cached == base)
+    if (lfi__tls.gs_known && lfi__tls.gs == base)
         return;
     if (syscall(SYS_arch_prctl, ARCH_SET_GS, base) == 0) {
-        gs_cached = base;
-        gs_known = true;
+        lfi__tls.gs = base;
+        lfi__tls.gs_known = 1;
     } else {
-        gs_known = false;
+        lfi__tls.gs_known = 0;
     }
+}
+
+/* ---- contexts and their box ----
+ * A box keeps a list of its contexts (box->ctxs, under box->lock).
+ * lfi_box_free detaches them: each gets box = NULL and invoke_stub = 0, so
+ * the context outlives its box and a later lfi_ctx_free touches only the
+ * context. A context's box pointer goes from a box to NULL only under
+ * attach_lock, and lfi_ctx_free reads it under the same lock before it
+ * locks the box, so the box it unlinks from cannot be freed meanwhile.
+ * Lock order: attach_lock, then box->lock. lfi_ctx_new needs only
+ * box->lock (making a context of a box that is being freed is a caller
+ * error, like any use of a freed box). The lock is global, not per engine,
+ * because a detached context may also outlive its engine. */
+
+static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct LFIBox *ctx_box(struct LFIContext *ctx)
+{
+    return __atomic_load_n(&ctx->box, __ATOMIC_ACQUIRE);
+}
+
+static bool ctx_running(struct LFIContext *ctx)
+{
+    return __atomic_load_n(&ctx->regs.host_sp, __ATOMIC_RELAXED) != 0;
+}
+
+bool lfi__box_detach_ctxs(struct LFIBox *box)
+{
+    pthread_mutex_lock(&attach_lock);
+    pthread_mutex_lock(&box->lock);
+    for (struct LFIContext *c = box->ctxs; c; c = c->next)
+        if (ctx_running(c)) {
+            pthread_mutex_unlock(&box->lock);
+            pthread_mutex_unlock(&attach_lock);
+            lfi__seterr(LFI_ERR_BUSY, "lfi_box_free: a context of the box is running");
+            return false;
+        }
+    for (struct LFIContext *c = box->ctxs, *next; c; c = next) {
+        next = c->next;
+        c->prev = c->next = NULL;
+        /* invoke_stub = 0 sends LFI_INVOKE to its slow path, which finds
+         * box == NULL (lfi__invoke_prepare). */
+        __atomic_store_n(&c->invoke_stub, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->box, NULL, __ATOMIC_RELEASE);
+    }
+    box->ctxs = NULL;
+    box->nctx = 0;
+    pthread_mutex_unlock(&box->lock);
+    pthread_mutex_unlock(&attach_lock);
+    return true;
+}
+
+static void detached_error(struct LFIContext *ctx, const char *what)
+{
+    lfi__seterr(LFI_ERR_DETACHED, "%s: the context's box was freed (lfi_box_free)", what);
+    ctx->status = LFI_ERR_DETACHED;
 }
 
 /* ---- contexts ---- */
@@ -122,8 +181,13 @@ struct LFIContext *lfi_ctx_new(struct LFIBox *box, void *userdata)
         return NULL;
     }
     box->nctx++;
+    ctx->next = box->ctxs;
+    if (box->ctxs)
+        box->ctxs->prev = ctx;
+    box->ctxs = ctx;
     ctx->invoke_stub = box->invoke_stub;
     ctx->ret_point = box->ret_point;
+    ctx->keep_gs = box->engine->opts.host_gs_unused;
     pthread_mutex_unlock(&box->lock);
     lfi_ctx_regs_init(ctx);
     return ctx;
@@ -133,14 +197,25 @@ void lfi_ctx_free(struct LFIContext *ctx)
 {
     if (!ctx)
         return;
-    if (ctx->regs.host_sp) {
+    if (ctx_running(ctx)) {
         lfi__seterr(LFI_ERR_BUSY, "lfi_ctx_free: the context is running");
         return;
     }
     lfi__delete_timer(ctx);
-    pthread_mutex_lock(&ctx->box->lock);
-    ctx->box->nctx--;
-    pthread_mutex_unlock(&ctx->box->lock);
+    pthread_mutex_lock(&attach_lock);
+    struct LFIBox *box = ctx_box(ctx);
+    if (box) {
+        pthread_mutex_lock(&box->lock);
+        if (ctx->prev)
+            ctx->prev->next = ctx->next;
+        else
+            box->ctxs = ctx->next;
+        if (ctx->next)
+            ctx->next->prev = ctx->prev;
+        box->nctx--;
+        pthread_mutex_unlock(&box->lock);
+    }
+    pthread_mutex_unlock(&attach_lock);
     free(ctx);
 }
 
@@ -151,7 +226,7 @@ void *lfi_ctx_data(struct LFIContext *ctx)
 
 struct LFIBox *lfi_ctx_box(struct LFIContext *ctx)
 {
-    return ctx->box;
+    return ctx_box(ctx);
 }
 
 struct LFIRegs *lfi_ctx_regs(struct LFIContext *ctx)
@@ -165,7 +240,9 @@ void lfi_ctx_regs_init(struct LFIContext *ctx)
     ctx->regs.rsp = ctx->base;  /* pushes fault on the read-only table page */
     ctx->regs.fcw = 0x37f;
     ctx->regs.mxcsr = 0x1f80;
-    ctx->regs.retaddr = ctx->box->retaddr;
+    struct LFIBox *box = ctx_box(ctx);
+    if (box)
+        ctx->regs.retaddr = box->retaddr;
 }
 
 uint64_t lfi_ctx_get_tp(struct LFIContext *ctx)
@@ -217,6 +294,10 @@ int lfi_ctx_run(struct LFIContext *ctx, uintptr_t entry)
 {
     if (!ctx) {
         lfi__seterr(LFI_ERR_INVAL, "no context");
+        return LFI_EXIT_ERROR;
+    }
+    if (!ctx_box(ctx)) {
+        detached_error(ctx, "lfi_ctx_run");
         return LFI_EXIT_ERROR;
     }
     if (!lfi_box_ptrvalid(ctx->box, entry) || entry % LFI_BUNDLE) {
@@ -395,6 +476,10 @@ struct LFIContext *lfi__invoke_prepare(void)
     struct LFIContext *ctx = *info.ctx;
     if (!ctx && !(ctx = lfi_clone(info.box, info.ctx)))
         return NULL;
+    if (!ctx_box(ctx)) {
+        detached_error(ctx, "LFI_INVOKE");
+        return NULL;
+    }
     ctx->status = LFI_ERR_NONE;
     if (!entry_checks(ctx))
         return NULL;

@@ -31,6 +31,7 @@ static const char *const names[] = {
     [LFI_ERR_INTERRUPT] = "sandbox interrupted",
     [LFI_ERR_BUSY] = "object in use",
     [LFI_ERR_ABORT] = "callback aborted the invoke",
+    [LFI_ERR_DETACHED] = "the context's box was freed",
 };
 
 const char *lfi_strerror(int code)

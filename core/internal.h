@@ -106,7 +106,8 @@ struct LFIBox {
     uint64_t rtpage;            /* runtime stub page, 0 until needed */
     uint64_t invoke_stub, ret_point, retaddr;
     bool single_thread;         /* lfi_box_single_thread: at most one context */
-    unsigned nctx;              /* live contexts (lfi_ctx_new minus lfi_ctx_free) */
+    unsigned nctx;              /* attached contexts (the length of ctxs) */
+    struct LFIContext *ctxs;    /* attached contexts (ctx.c), under lock */
 };
 
 /* ---- context (ctx.c) ---- */
@@ -124,12 +125,16 @@ struct LFIContext {
     int timed;                  /* CTX_TIMED */
     _Atomic int tid;            /* CTX_TID */
     int armed;                  /* CTX_ARMED */
+    int keep_gs;                /* CTX_KEEP_GS: the engine's host_gs_unused */
     _Atomic uint64_t deadline;  /* CLOCK_MONOTONIC ns, 0 = none */
     uint64_t timeout;           /* ns, 0 = none */
     void *timer;                /* timer_t, made at the first timed entry */
     int timer_tid;              /* the thread it signals, 0 = none */
     void *data;
     struct LFIFault fault;
+    /* The box's list of its contexts (box->lock). lfi_box_free detaches
+     * them: box becomes NULL (under lfi__attach_lock), see ctx.c. */
+    struct LFIContext *prev, *next;
 };
 
 /* ---- per-thread state (ctx.c); the assembly uses offsets.h ---- */
@@ -140,6 +145,8 @@ struct lfi__tls {
     int pad;
     uint64_t ready;             /* TLS_READY */
     uint64_t altsize;           /* size of the alternate signal stack we made */
+    uint64_t gs;                /* TLS_GS: the %gs base without FSGSBASE, if gs_known */
+    uint64_t gs_known;          /* TLS_GS_KNOWN: gs is this thread's %gs base */
 };
 extern __thread struct lfi__tls lfi__tls __attribute__((tls_model("initial-exec")));
 extern int lfi__have_fsgsbase;
@@ -175,6 +182,9 @@ void lfi__delete_timer(struct LFIContext *ctx);
 uint64_t lfi__now(void);
 
 /* ---- context helpers (ctx.c) ---- */
+/* Detaches the box's contexts (lfi_box_free): false, with LFI_ERR_BUSY and
+ * nothing changed, if one of them is running. */
+bool lfi__box_detach_ctxs(struct LFIBox *box);
 void lfi__ctx_fail(struct LFIContext *ctx, int err, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 3, 4)));
 

@@ -12,7 +12,8 @@
  *
  * Thread safety: an engine and its boxes may be used from several threads
  * (memory operations on one box are serialised by a lock). One context runs
- * on at most one thread at a time.
+ * on at most one thread at a time. Contexts may be freed on any thread,
+ * also while another thread frees their box.
  */
 #ifndef LFI_CORE_H
 #define LFI_CORE_H
@@ -45,6 +46,23 @@ struct LFIOptions {
     bool allow_wx;     /* allow W+X mappings; only together with no_verify (UNSAFE) */
     bool no_init_sigaltstack; /* do not give threads an alternate signal stack */
     bool no_aslr;      /* deterministic (lowest-address) placement in mapany */
+    /* The host does not use the %gs base (docs/runtime.md §3, "%gs"). A
+     * promise about every host thread that enters this engine's boxes: no
+     * host code on it reads the %gs base or depends on its value, and none
+     * changes it (no arch_prctl(ARCH_SET_GS), wrgsbase or %gs selector
+     * load). Nothing in glibc or musl on x86-64 Linux uses it. Then exits to
+     * the host (the end of an LFI_INVOKE or lfi_ctx_run, also by a fault,
+     * lfi_ctx_exit or an interrupt) do not restore the host's %gs base: it
+     * stays at the box's base B, so the next entry into the same box sets
+     * nothing (without FSGSBASE: no arch_prctl system call at all). Entries
+     * into another box still set its B. Freeing a box whose B is still in a
+     * thread's %gs base is harmless: sandbox code runs only after an entry,
+     * and every entry sets the %gs base. Without FSGSBASE the runtime trusts
+     * its per-thread record of the %gs base, so a host that changes it
+     * anyway could make the next entry skip the set and run the sandbox with
+     * a wrong %gs base: the "changes it" half of the promise is a safety
+     * condition, not just a correctness one. */
+    bool host_gs_unused;
 };
 
 struct LFIBoxInfo {
@@ -95,6 +113,7 @@ enum {
     LFI_ERR_INTERRUPT = 16,  /* the context was interrupted or timed out */
     LFI_ERR_BUSY = 17,       /* the object is in use (e.g. a running context) */
     LFI_ERR_ABORT = 18,      /* a callback aborted the invoke (lfi_ctx_abort_cb) */
+    LFI_ERR_DETACHED = 19,   /* the context's box was freed (run or invoke refused) */
 };
 
 /* lfi_ctx_run's result when the run ended by an error (fault, bad runtime
@@ -112,7 +131,8 @@ void lfi_clearerr(void);
 
 /* Reserves address space for n boxes. */
 struct LFIEngine *lfi_new(struct LFIOptions opts, size_t n);
-/* Frees the engine. All its boxes must have been freed before. */
+/* Frees the engine. All its boxes must have been freed before (their
+ * contexts need not: detached contexts outlive the engine too). */
 void lfi_free(struct LFIEngine *engine);
 struct LFIOptions lfi_opts(struct LFIEngine *engine);
 /* The handler of the "system call" runtime call. It may change the registers
@@ -125,8 +145,14 @@ void lfi_set_clone_cb(struct LFIEngine *engine,
 /* ---- Boxes ----------------------------------------------------------- */
 
 struct LFIBox *lfi_box_new(struct LFIEngine *engine);
-/* Free a box's contexts (lfi_ctx_free) before the box: a context updates
- * its box's context count when it is freed. */
+/* Frees the box. Its contexts may be freed before or after it (also after
+ * lfi_free of the engine): the box detaches the ones still alive, which
+ * then belong to no box (lfi_ctx_box gives NULL); lfi_ctx_run,
+ * LFI_INVOKE and lfi_invoke_struct on a detached context fail with
+ * LFI_ERR_DETACHED, and lfi_ctx_free frees it. Fails with LFI_ERR_BUSY,
+ * freeing nothing, if one of the box's contexts is running (e.g. when
+ * called from its handler or callback). Freeing a box while another thread
+ * may enter it is a caller error, as with any object being freed. */
 void lfi_box_free(struct LFIBox *box);
 struct LFIEngine *lfi_box_engine(struct LFIBox *box);
 void lfi_box_setdata(struct LFIBox *box, void *data);
@@ -188,9 +214,11 @@ int lfi_box_mprotect_noverify(struct LFIBox *box, lfiptr addr, size_t size, int 
 /* ---- Contexts -------------------------------------------------------- */
 
 struct LFIContext *lfi_ctx_new(struct LFIBox *box, void *userdata);
-/* Fails (LFI_ERR_BUSY) on a context that is running. */
+/* Fails (LFI_ERR_BUSY) on a context that is running. Also for a context
+ * whose box was freed (detached): then it touches only the context. */
 void lfi_ctx_free(struct LFIContext *ctx);
 void *lfi_ctx_data(struct LFIContext *ctx);
+/* The context's box; NULL once the box was freed (lfi_box_free). */
 struct LFIBox *lfi_ctx_box(struct LFIContext *ctx);
 struct LFIRegs *lfi_ctx_regs(struct LFIContext *ctx);
 /* Resets the reserved registers (base, stack pointer, FP control). */

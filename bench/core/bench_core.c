@@ -9,10 +9,16 @@
  * (both measured in the same repetition). Prints a Markdown table (with
  * the minimum over the repetitions too, a guide on a noisy machine).
  *
+ * The LFI_INVOKE round trip is measured twice: with the default engine
+ * (exits restore the host's %gs base) and with LFIOptions.host_gs_unused
+ * (the base stays at the box's; docs/runtime.md §3).
+ *
  * Sandbox code: f_add and p_loop_sys from tests/core/progs.S (linked in,
  * loaded with tests/core/harness.h), b_cb_loop from bench_progs.S. */
 #include "harness.h"
 
+#include <stdbool.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -21,6 +27,7 @@ extern const uint8_t bprogs_start[], bprogs_end[];
 extern const uint8_t b_cb_loop[];
 
 static struct env env;
+static struct env env_keep; /* an engine with host_gs_unused */
 static lfiptr bcode; /* bench_progs.S inside the box */
 
 static long iters = 1000000;
@@ -99,6 +106,21 @@ static double b_invoke_add(void)
     t = now_ns() - t;
     if (acc != (int)iters)
         fail("LFI_INVOKE add");
+    return (double)t / (double)iters;
+}
+
+/* The same with LFIOptions.host_gs_unused: exits leave the %gs base at B,
+ * so the next entry into the box sets nothing. */
+static double b_invoke_add_keep(void)
+{
+    lfiptr f = P(&env_keep, f_add);
+    int acc = 0;
+    uint64_t t = now_ns();
+    for (long i = 0; i < iters; i++)
+        acc = LFI_INVOKE(env_keep.box, &env_keep.ctx, f, int, (int, int), acc, 1);
+    t = now_ns() - t;
+    if (acc != (int)iters)
+        fail("LFI_INVOKE add (host_gs_unused)");
     return (double)t / (double)iters;
 }
 
@@ -203,11 +225,12 @@ struct bench {
 static struct bench benches[] = {
     { "native call: int add(int, int) (noinline)", b_native_add, -1, 0 },
     { "LFI_INVOKE round trip: add(int, int)", b_invoke_add, 0, 0 },
+    { "LFI_INVOKE round trip, host_gs_unused: add(int, int)", b_invoke_add_keep, 0, 0 },
     { "native indirect call: empty handler", b_native_handler, -1, 0 },
-    { "runtime call (syscall slot), empty handler", b_rtcall, 2, 0 },
+    { "runtime call (syscall slot), empty handler", b_rtcall, 3, 0 },
     { "Linux system call: getppid (reference)", b_linux_syscall, -1, 0 },
     { "native indirect call: int cb(int)", b_native_cb, -1, 0 },
-    { "callback round trip from the sandbox: cb(int)", b_callback, 5, 0 },
+    { "callback round trip from the sandbox: cb(int)", b_callback, 6, 0 },
     { "lfi_box_new + lfi_box_free", b_box, -1, 0 },
     { "lfi_box_new + lfi_ctx_new + both freed", b_box_ctx, -1, 0 },
 };
@@ -258,6 +281,7 @@ int main(int argc, char **argv)
     cb_entry = lfi_box_register_cb(env.box, (void *)host_cb);
     if (!cb_entry)
         fail("lfi_box_register_cb");
+    env_new(&env_keep, (struct LFIOptions){ .host_gs_unused = true }, 1);
     box_engine = lfi_new((struct LFIOptions){ 0 }, 4);
     if (!box_engine)
         fail("lfi_new");
@@ -274,9 +298,14 @@ int main(int argc, char **argv)
             benches[b].v[r] = benches[b].fn();
         }
 
+    bool fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
+    const char *no = getenv("LFI_NO_FSGSBASE");
+    if (no && no[0] && strcmp(no, "0") != 0)
+        fsgsbase = false;
     printf("liblfi-core micro-benchmarks: median of %d interleaved repetitions, "
-           "%ld iterations each (box: %ld)%s\n\n", reps, iters, box_iters,
-           getenv("LFI_NO_FSGSBASE") ? ", LFI_NO_FSGSBASE" : "");
+           "%ld iterations each (box: %ld); %%gs base via %s%s\n\n", reps, iters, box_iters,
+           fsgsbase ? "wrgsbase" : "arch_prctl",
+           no && no[0] && strcmp(no, "0") != 0 ? " (LFI_NO_FSGSBASE)" : "");
     printf("| operation | ns/op (median) | min | native ns/op | ratio to native |\n");
     printf("|---|---:|---:|---:|---:|\n");
     for (int b = 0; b < NB; b++) {
@@ -298,6 +327,7 @@ int main(int argc, char **argv)
     for (int b = 0; b < NB; b++)
         free(benches[b].v);
     lfi_free(box_engine);
+    env_free(&env_keep);
     env_free(&env);
     return 0;
 }

@@ -48,7 +48,7 @@ extern const uint8_t progs_start[], progs_end[];
     PROG(p_store_far) PROG(p_overflow) PROG(p_loop) PROG(p_flag_loop) PROG(p_loop_sys) PROG(p_x87_pending) \
     PROG(p_mxcsr_unmask) PROG(f_add) PROG(f_seven) PROG(f_sum6) PROG(f_addsd) PROG(f_addss) \
     PROG(f_sum8d) PROG(f_mixed) PROG(f_ptr) PROG(f_pair) PROG(f_cb) PROG(f_cb_plus1) \
-    PROG(f_cb6) PROG(f_syscall) PROG(f_std) PROG(f_getgs) PROG(r_rdi) PROG(r_rsi) PROG(r_rdx) PROG(r_rcx) \
+    PROG(f_cb6) PROG(f_syscall) PROG(f_std) PROG(f_getgs) PROG(f_cb_gs) PROG(r_rdi) PROG(r_rsi) PROG(r_rdx) PROG(r_rcx) \
     PROG(r_r8) PROG(r_r9) PROG(r_rbx) PROG(r_rbp) PROG(r_r10) PROG(r_r12) PROG(r_r13) \
     PROG(f_cbmem) PROG(p_lfi_ret) PROG(p_lfi_ret_legacy) PROG(f_jmp_ret) PROG(f_jmp_ret_legacy) \
     PROG(r_r15) PROG(r_xmm0) PROG(r_xmm1) PROG(r_xmm2) PROG(r_xmm3) PROG(r_xmm4) \

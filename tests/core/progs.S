@@ -275,6 +275,21 @@ PROG f_getgs               /* long f(void): the word at %gs:0x20000000 + offset 
     movq %gs:(%eax), %rax
     RET
 
+PROG f_cb_gs               /* long f(int (*fn)(int), int x) = fn(x) + the word at
+                            * %gs:0x20000000, read after the call returns */
+    .nops 19                   /* the call ends the bundle */
+    .bundle_lock
+    movq %rdi, %rax
+    movl %esi, %edi
+    andl $0xffffffe0, %eax
+    addq %r14, %rax
+    callq *%rax
+    .bundle_unlock
+    movslq %eax, %rax
+    movl $0x20000000, %ecx
+    addq %gs:(%ecx), %rax
+    RET
+
 PROG f_cbmem               /* calls the function whose address is at box offset
                             * 0x20000000 with the caller's arguments, returns its
                             * results (%rax, %rdx, %xmm0, %xmm1) unchanged */

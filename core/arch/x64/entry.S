@@ -15,6 +15,12 @@
  *
  * Going back into the sandbox, %rsp and the return point are forced into
  * the box (B + low 32 bits), %r14 and the %gs base are set to B.
+ *
+ * %gs base: with FSGSBASE read and written with rdgsbase/wrgsbase; without
+ * it the thread's value is kept in lfi__tls (TLS_GS, TLS_GS_KNOWN), read
+ * inline here, and lfi__gs_set_slow (arch_prctl) is called only when the
+ * value must change. Exits restore the host's value from the frame, unless
+ * the context's engine has host_gs_unused (CTX_KEEP_GS): then it stays B.
  */
 #include "offsets.h"
 
@@ -148,6 +154,8 @@ lfi__text_base:
     movq FR_PREV_SBXSP(%rsp), %rcx
     movq %rcx, REGS_RSP(%rbx)
 1:
+    cmpl $0, CTX_KEEP_GS(%rbx)          /* host_gs_unused: the base stays B */
+    jne 3f
     cmpb $0, lfi__have_fsgsbase(%rip)
     je 2f
     rdgsbase %rcx
@@ -158,6 +166,12 @@ lfi__text_base:
     jmp 3f
 2:
     movq FR_GS(%rsp), %rdi
+    TLS %rcx
+    cmpq $0, %fs:TLS_GS_KNOWN(%rcx)
+    je 7f
+    cmpq %rdi, %fs:TLS_GS(%rcx)
+    je 3f
+7:
     SAVE_RESULTS
     call lfi__gs_set_slow
     RESTORE_RESULTS
@@ -288,7 +302,12 @@ lfi__win_res_start:
     .hidden lfi__win_res_end
 lfi__win_res_end:
 .Lres_gs_slow:
-    movq %r14, %rdi
+    TLS %rcx
+    cmpq $0, %fs:TLS_GS_KNOWN(%rcx)
+    je 1f
+    cmpq %r14, %fs:TLS_GS(%rcx)
+    je .Lres_gs_done
+1:  movq %r14, %rdi
     call lfi__gs_set_slow
     jmp .Lres_gs_done
 .Lres_interrupted:
@@ -439,7 +458,14 @@ lfi__win_tr_end:
     jmp .Ltr_frame_done
 
 .Ltr_gs_slow:
-    SAVE_ARGS
+    /* the cached value, if any, is the current one; set only if not B */
+    cmpq $0, %fs:TLS_GS_KNOWN(%r15)
+    je 1f
+    movq %fs:TLS_GS(%r15), %rbp
+    movq %rbp, FR_GS(%rsp)
+    cmpq %r14, %rbp
+    je .Ltr_gs_done
+1:  SAVE_ARGS
     call lfi__gs_get_slow
     movq %rax, FR_GS+176(%rsp)
     movq %r14, %rdi
@@ -782,7 +808,12 @@ lfi__win_cb_start:                      /* see lfi__win_res_start */
     .hidden lfi__win_cb_end
 lfi__win_cb_end:
 .Lcb_gs_slow:
-    SAVE_RESULTS
+    TLS %rsi
+    cmpq $0, %fs:TLS_GS_KNOWN(%rsi)
+    je 1f
+    cmpq %r14, %fs:TLS_GS(%rsi)
+    je .Lcb_gs_done
+1:  SAVE_RESULTS
     pushq %rcx
     pushq %r11
     movq %r14, %rdi

@@ -38,6 +38,7 @@
 #define CTX_TIMED 504       /* int: runs have a time bound */
 #define CTX_TID 508         /* int: kernel thread id of the last entry */
 #define CTX_ARMED 512       /* int: the context's timer is armed */
+#define CTX_KEEP_GS 516     /* int: exits leave the %gs base at B (host_gs_unused) */
 
 /* struct LFIBox (core/internal.h): the fields the assembly reads. */
 #define BOX_CB_LO 0         /* first callback entry */
@@ -55,6 +56,8 @@
 #define TLS_SCRATCH 8       /* sandbox %rax, saved by the gateway */
 #define TLS_TID 16          /* int: this thread's kernel thread id */
 #define TLS_READY 24        /* this thread is set up (signal stack) */
+#define TLS_GS 40           /* the thread's %gs base (no FSGSBASE), if TLS_GS_KNOWN */
+#define TLS_GS_KNOWN 48     /* nonzero: TLS_GS holds the %gs base */
 
 /* The host frame that lfi__ctx_entry and lfi_trampoline push; a context's
  * regs.host_sp points at it while the context is active. */
