@@ -2,7 +2,7 @@
 # Build a real program from its Debian source package with a given C compiler.
 #
 # usage: build-program.sh NAME CC OUTDIR [CFLAGS]
-#   NAME    zlib | bzip2 | lua | xz | zstd | lz4 | sqlite3 | mbedtls
+#   NAME    zlib | zlib-shared | bzip2 | lua | xz | zstd | lz4 | sqlite3 | mbedtls
 #   CC      the compiler: lfi-cc (sandboxed), gcc (native), ...
 #   OUTDIR  build directory; the programs end up in OUTDIR/bin
 #   CFLAGS  default -O2
@@ -12,6 +12,9 @@
 # so the sources themselves are never modified. The build uses each
 # project's own build system with CC set, as a user would:
 #   zlib     ./configure --static && make            -> example minigzip
+#   zlib-shared  ./configure && make (CC gets --dynamic, which lfi-cc needs
+#            for dynamically linked programs)  -> examplesh minigzipsh, and
+#            OUTDIR/lib/libz.so.1 (the shared library they need)
 #   bzip2    make libbz2.a bzip2.o bzip2recover      -> bzip2 bzip2recover
 #            (Debian's Makefile links bzip2 against libbz2.so; we link the .a)
 #   lua      upstream tarball, make posix            -> lua luac
@@ -46,6 +49,13 @@ zlib)
     run env CC="$cc" CFLAGS="$cflags" ./configure --static
     run make -j"$jobs" example minigzip
     cp example minigzip "$out/bin/" ;;
+zlib-shared)
+    copy "$(fetch zlib)"
+    run env CC="$cc --dynamic" CFLAGS="$cflags" ./configure --shared
+    run make -j"$jobs" examplesh minigzipsh
+    mkdir -p "$out/lib"
+    cp -L libz.so.1 "$out/lib/libz.so.1"
+    cp examplesh minigzipsh "$out/bin/" ;;
 bzip2)
     copy "$(fetch bzip2)"
     run make -j"$jobs" CC="$cc" CFLAGS="$cflags -D_FILE_OFFSET_BITS=64" libbz2.a bzip2.o bzip2recover

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Build the LFI sandbox sysroot: musl libc and the LFI compiler builtins,
-# every object compiled by lfi-cc (so rewritten and verified).
+# every object compiled by lfi-cc (so rewritten and verified). The sandboxed
+# sysroot (no option) also gets musl's shared libc, lib/libc.so, which is
+# the dynamic loader too (lib/ld-musl-x86_64.so.1): lfi-cc --dynamic.
 #
 # usage: build.sh [--native|--single-thread] LFI_CC SRCDIR OUTDIR WORKDIR STAMP BUILTIN.c...
 #   --native the same libc NOT sandboxed (lfi-cc --sandbox=none): the
@@ -131,8 +133,10 @@ rm -rf "$bobj" && mkdir -p "$bobj"
 n=0
 for f in "$@"; do
     o="$bobj/$(basename "$f" .c).o"
-    $cc_cmd -std=c11 -O2 -ffreestanding -fno-stack-protector -Wall -Wextra -Werror \
-        -c "$f" -o "$o" || die "compiling $f failed"
+    # position-independent and hidden: the same archive serves static
+    # programs and every shared module (libc.so too), each with its own copy
+    $cc_cmd -std=c11 -O2 -fPIC -fvisibility=hidden -ffreestanding -fno-stack-protector \
+        -Wall -Wextra -Werror -c "$f" -o "$o" || die "compiling $f failed"
     n=$((n + 1))
 done
 rm -f "$out/lib/liblfi-builtins.a"
@@ -140,6 +144,35 @@ if [ "$n" -gt 0 ]; then
     ar rcs "$out/lib/liblfi-builtins.a" "$bobj"/*.o
 else
     ar rcs "$out/lib/liblfi-builtins.a"
+fi
+
+# ---- the shared libc (lfi-cc --dynamic) --------------------------------
+# A build of its own: musl's .lo objects, compiled with -fno-plt (lfi-cc
+# adds it for -fPIC) so that libc.so calls its interposable functions
+# (malloc & co.) through GOT entries, never a PLT.
+if [ "$native" = 0 ] && [ "$single" = 0 ]; then
+    sdir="$work/musl-build-shared"
+    if [ ! -f "$sdir/.lfi-cc-sum" ] || [ "$(cat "$sdir/.lfi-cc-sum")" != "$sum" ]; then
+        rm -rf "$sdir"
+    fi
+    mkdir -p "$sdir"
+    cd "$sdir"
+    if [ ! -f config.mak ]; then
+        log "configuring the shared $(basename "$musl")"
+        "$musl/configure" --prefix="$out" --enable-shared --with-malloc=lfi \
+            CC="$cc_cmd" CFLAGS="$musl_cflags" >configure.log 2>&1 ||
+            die "musl configure (shared) failed (see $sdir/configure.log)"
+    fi
+    log "building the shared libc (log: $sdir/make.log)"
+    make -j"$jobs" lib/libc.so lib/Scrt1.o AR=ar RANLIB=ranlib \
+        LIBCC="$out/lib/liblfi-builtins.a" >make.log 2>&1 || {
+        grep -E 'lfi-cc:|error' make.log | head -n 20 >&2
+        die "building the shared libc failed (see $sdir/make.log)"
+    }
+    cp lib/libc.so "$out/lib/libc.so.tmp" && mv -f "$out/lib/libc.so.tmp" "$out/lib/libc.so"
+    cp lib/Scrt1.o "$out/lib/Scrt1.o"
+    ln -sf libc.so "$out/lib/ld-musl-x86_64.so.1"
+    echo "$sum" >.lfi-cc-sum
 fi
 log "done: musl and $n builtins files in $out"
 date >"$stamp"

@@ -13,7 +13,8 @@ static const char usage[] =
     "compiler (gcc for lfi-cc and lfi-gcc, clang for lfi-clang, or $LFI_HOST_CC)\n"
     "compiles to assembly with the flags the sandbox needs, lfi-rewrite makes the\n"
     "assembly safe, the host assembles it, and programs are linked as static PIE\n"
-    "against the sandbox sysroot (musl and the LFI builtins). Inputs: .c .i .s .S\n"
+    "against the sandbox sysroot (musl and the LFI builtins), or as dynamically\n"
+    "linked PIE and shared libraries (--dynamic, -shared). Inputs: .c .i .s .S\n"
     "and objects/archives. GCC options (-c -S -E -o -M* -I -D -O -g -l -L -Wl,\n"
     "...) work as usual; unknown options go to the host compiler.\n"
     "\n"
@@ -29,6 +30,12 @@ static const char usage[] =
     "                          keep the CPU's return prediction (faster); the\n"
     "                          program is marked, and the runtime then refuses\n"
     "                          to create threads in it (docs/toolchain.md)\n"
+    "  --dynamic               link a dynamically linked PIE against the sysroot's\n"
+    "                          libc.so; its interpreter is /lib/ld-musl-x86_64.so.1\n"
+    "                          in the sandbox (lfi-run --dir /lib=SYSROOT/lib:ro).\n"
+    "                          -shared builds a shared library the same way.\n"
+    "                          Objects for either need --dynamic or -fPIC (both\n"
+    "                          compile with -fno-plt: a PLT cannot be verified)\n"
     "  --sandbox=none          no sandboxing: the same libc, natively (baseline)\n"
     "  -Xlfi-rewrite OPT       pass OPT to the rewriter (--r14-is-base, ...)\n"
     "  -v                      print the commands run (also LFI_VERBOSE=1)\n"
@@ -38,7 +45,8 @@ static const char usage[] =
     "Environment: LFI_SYSROOT (sysroot directory; default: the build tree's or\n"
     "PREFIX/lib/lfi/sysroot), LFI_HOST_CC (host compiler program).\n"
     "Ignored because the scheme fixes them: -static, -pie, -no-pie, -fno-pic,\n"
-    "-flto. Refused: C++ sources, -shared without -nostdlib.\n";
+    "-flto. Refused: C++ sources; --dynamic or -shared with --single-thread or\n"
+    "--sandbox=none.\n";
 
 static int host_of(const char *prog, struct cc_job *job)
 {

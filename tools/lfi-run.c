@@ -1,5 +1,6 @@
-/* lfi-run: run a sandboxed Linux program (a static-PIE x86-64 ELF whose
- * code passes the verifier) with liblfi-linux. See docs/linux.md.
+/* lfi-run: run a sandboxed Linux program (a static-PIE or dynamically
+ * linked x86-64 ELF whose code passes the verifier) with liblfi-linux. See
+ * docs/linux.md.
  *
  *   lfi-run [options] PROGRAM [ARGS...]
  *
@@ -26,10 +27,13 @@ extern char **environ;
 static const char usage[] =
     "usage: lfi-run [options] PROGRAM [ARGS...]\n"
     "\n"
-    "Runs PROGRAM (a static-PIE x86-64 ELF built for LFI) in a sandbox. Its code\n"
+    "Runs PROGRAM (an x86-64 ELF built for LFI by lfi-cc) in a sandbox. Its code\n"
     "is verified before it runs. By default the program sees no host files, an\n"
     "empty environment and the working directory '/'; only PROGRAM itself is read\n"
     "(by lfi-run). Options stop at the first non-option argument (or '--').\n"
+    "A dynamically linked PROGRAM (lfi-cc --dynamic) needs its loader in the\n"
+    "sandbox's files: --dir /lib=SYSROOT/lib:ro (SYSROOT: lfi-cc's, e.g.\n"
+    "build/sysroot); its libraries come from /lib, /usr/lib or LD_LIBRARY_PATH.\n"
     "\n"
     "options:\n"
     "  --dir SANDBOX=HOST[:ro]  make host directory HOST visible at SANDBOX\n"

@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 RUN=$B/tools/lfi-run
 VERIFY=$B/tools/lfi-verify
-PROGS=${*:-zlib bzip2 lua xz zstd lz4 sqlite3 mbedtls}
+PROGS=${*:-zlib zlib-shared bzip2 lua xz zstd lz4 sqlite3 mbedtls}
 export PATH=$B/tools:$PATH
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
@@ -34,7 +34,11 @@ build() { # VARIANT CC PROGRAM
     fi
 }
 for p in $PROGS; do
-    build lfi lfi-cc "$p" && build native "lfi-cc --sandbox=none" "$p"
+    case $p in
+    # dynamically linked (lfi-cc --dynamic); compared with the static native zlib
+    zlib-shared) build lfi lfi-cc "$p" && build native "lfi-cc --sandbox=none" zlib ;;
+    *) build lfi lfi-cc "$p" && build native "lfi-cc --sandbox=none" "$p" ;;
+    esac
 done
 L=$B/programs/lfi/bin N=$B/programs/native/bin
 for f in "$L"/*; do
@@ -51,13 +55,15 @@ cp "$HERE"/lua/*.lua "$ROOT"/bench/programs/lua/*.lua .
 
 # same NAME PROG ARGS... : run native and sandboxed in $T; stdin from $IN
 # (default /dev/null), after running $PRE; compare exit status and stdout byte for byte.
-IN=/dev/null PRE=:
+# The sandboxed program is $LP if set (default PROG), run with lfi-run options $RUNARGS.
+IN=/dev/null PRE=: LP= RUNARGS=
 same() {
     local name=$1 prog=$2; shift 2
     eval "$PRE"
     "$N/$prog" "$@" <"$IN" >"$name.native" 2>"$name.native.err"; local sn=$?
     eval "$PRE"
-    "$RUN" --dir "$T=$T" --wd "$T" --timeout 600 -- "$L/$prog" "$@" <"$IN" \
+    # shellcheck disable=SC2086
+    "$RUN" --dir "$T=$T" --wd "$T" $RUNARGS --timeout 600 -- "$L/${LP:-$prog}" "$@" <"$IN" \
         >"$name.lfi" 2>"$name.lfi.err"; local sl=$?
     if [ "$sn" != "$sl" ]; then
         bad "$name: exit status $sl under lfi-run, $sn native: $(head -c 300 "$name.lfi.err")"
@@ -82,6 +88,13 @@ for p in $PROGS; do
         same zlib-example example
         roundtrip minigzip minigzip "-9" "-d" text.in
         roundtrip minigzip-bin minigzip "-1" "-d" bin.in ;;
+    zlib-shared)
+        # zlib's examplesh and minigzipsh, dynamically linked against its
+        # libz.so.1; musl's loader and libc.so come from the sysroot
+        D="--dir /lib=$B/sysroot/lib:ro --dir /usr/lib=$B/programs/lfi/lib:ro"
+        RUNARGS=$D LP=examplesh same zlib-shared-example example
+        RUNARGS=$D LP=minigzipsh roundtrip minigzip-shared minigzip "-9" "-d" text.in
+        RUNARGS=$D LP=minigzipsh roundtrip minigzip-shared-bin minigzip "-1" "-d" bin.in ;;
     bzip2)
         S=$B/programs/lfi/src-bzip2
         for i in 1 2 3; do # bzip2's own tests (its Makefile's `make test`)

@@ -17,7 +17,7 @@ python3 "$HERE/run_native.py" --cc lfi-cc --no-libatomic --runner "$B/tools/lfi-
 python3 "$HERE/run_native.py" --cc lfi-clang --opt=O0 --no-libatomic \
     --runner "$B/tools/lfi-run" --expect-dir "$T/expect" -j 2 "$@"
 # lfi-cc --single-thread (returns as push + ret, one thread per box): every
-# program that creates no threads; those that do are tested below.
+# program that creates no threads (tests/cc/test_cc.sh runs one that tries).
 st=""
 for p in "$@"; do
     grep -q pthread_create "$p" || st="$st $p"
@@ -25,3 +25,7 @@ done
 # shellcheck disable=SC2086
 python3 "$HERE/run_native.py" --cc lfi-cc --opt=O2 --cflag=--single-thread --no-libatomic \
     --runner "$B/tools/lfi-run" --expect-dir "$T/expect" -j 2 $st
+# lfi-cc --dynamic: every program as a dynamically linked PIE, started by
+# musl's loader (the sysroot's libc.so, seen by the sandbox as /lib)
+python3 "$HERE/run_native.py" --cc lfi-cc --opt=O2 --cflag=--dynamic --no-libatomic \
+    --runner "$B/tools/lfi-run --dir /lib=$B/sysroot/lib:ro" --expect-dir "$T/expect" -j 2 "$@"

@@ -132,6 +132,7 @@ int cc_parse_args(struct cc_job *job, int argc, char **argv)
         if (is(a, "--align-labels")) { job->align_labels = true; continue; }
         if (is(a, "--no-interp")) { job->interp = false; continue; }
         if (is(a, "--single-thread")) { job->single_thread = true; continue; }
+        if (is(a, "--dynamic")) { job->dynamic = true; continue; }
         if (starts(a, "--sandbox=")) {
             const char *m = a + 10;
             job->native = is(m, "none");
@@ -180,6 +181,8 @@ int cc_parse_args(struct cc_job *job, int argc, char **argv)
             is(a, "-static-libgcc") || is(a, "-shared-libgcc") || starts(a, "-flto") ||
             is(a, "-fno-lto") || starts(a, "-fuse-linker-plugin"))
             continue; /* always static PIE, no LTO (it would bypass the rewriter) */
+        if (is(a, "-fPIC") || is(a, "-fpic"))
+            job->pic = true; /* and on to the host compiler */
         if (is(a, "-shared")) { job->shared = true; sv_push(&job->linkflags, a); continue; }
         if (is(a, "-r")) { job->relocatable = true; sv_push(&job->linkflags, a); continue; }
         /* ---- preprocessor ---- */

@@ -52,6 +52,8 @@ struct cc_job {
     bool native;            /* --sandbox=none: plain code, native sysroot */
     bool single_thread;     /* --single-thread: returns as push + ret; the
                              * program is marked single-threaded (a note) */
+    bool dynamic;           /* --dynamic: dynamically linked PIE (libc.so) */
+    bool pic;               /* -fPIC or -fpic given */
     bool interp;            /* name lfi-interp as PT_INTERP (--no-interp: not) */
     bool nostdinc, nostdlib, nostartfiles, nodefaultlibs, shared, relocatable;
     bool deps_md;           /* -MD or -MMD */
@@ -69,6 +71,11 @@ int cc_run(const struct cc_job *job, const struct strvec *cmd);
 /* A file name inside this invocation's temporary directory. */
 const char *cc_temp(const struct cc_job *job, const char *base, const char *ext);
 void cc_cleanup(const struct cc_job *job);
+
+/* pad.c: fill the last page of every executable segment of a linked file
+ * with int3 and extend the segment over it. 0, or 1 after an error (the
+ * file is then removed). */
+int cc_pad_code_pages(const char *path);
 
 /* steps.c */
 const char *cc_sysroot(const struct cc_job *job);

@@ -138,6 +138,15 @@ static void add_scheme(const struct cc_job *job, struct strvec *cmd)
     }
     sv_push(cmd, "-mno-tls-direct-seg-refs");
     sv_push(cmd, "-fcf-protection=none");
+    /* code for dynamic linking calls other modules through their GOT
+     * entries (rewritten into masked indirect calls): a PLT's jmp *GOT is
+     * an indirect branch through memory that no verifier may accept */
+    if (job->dynamic || job->shared || job->pic) {
+        sv_push(cmd, "-fno-plt");
+        /* TLS descriptor calls (call *x@TLSCALL(%rax)) stay unrelaxed in
+         * shared libraries, and cannot be verified */
+        sv_push(cmd, "-ftls-model=initial-exec");
+    }
     sv_push(cmd, "-mno-avx");
     sv_push(cmd, "-fno-lto");
     if (job->host == HOST_GCC) {
@@ -417,6 +426,10 @@ static int verify_file(const struct cc_job *job, const char *path)
         char line[512];
         lfiv_format_violation(&v, line, sizeof line);
         fprintf(stderr, "lfi-cc: %s: verification failed: %s\n", path, line);
+        if ((job->dynamic || job->shared) && strstr(line, "through memory"))
+            fprintf(stderr, "lfi-cc: %s: probably a PLT entry: compile every object of a "
+                            "dynamic link with lfi-cc --dynamic or -fPIC (they use -fno-plt)\n",
+                    path);
     } else if (rc == LFIV_EINVAL) {
         fprintf(stderr, "lfi-cc: %s: cannot verify: %s\n", path, v.message);
     } else {
@@ -464,17 +477,45 @@ static const char *single_thread_note(const struct cc_job *job)
     return rc == 0 ? o : NULL;
 }
 
+/* The dynamic loader of sandboxed programs, as a path in the sandbox:
+ * musl's libc.so, which lfi-run finds through the program's file view. */
+#define LFI_DYNAMIC_LINKER "/lib/ld-musl-x86_64.so.1"
+
+/* --dynamic and -shared: false after printing why they cannot work. */
+static bool dynamic_ok(const struct cc_job *job, const char *sr)
+{
+    const char *what = job->shared ? "-shared" : "--dynamic";
+    if (job->native) {
+        fprintf(stderr, "lfi-cc: %s: not with --sandbox=none (the native sysroot has no "
+                        "shared libc)\n", what);
+        return false;
+    }
+    if (job->single_thread) {
+        fprintf(stderr, "lfi-cc: %s: not with --single-thread (a single-threaded box "
+                        "is a property of a whole static program)\n", what);
+        return false;
+    }
+    if (sr) {
+        const char *so = cc_printf("%s/lib/libc.so", sr);
+        if (access(so, R_OK) != 0) {
+            fprintf(stderr, "lfi-cc: %s: the sysroot %s has no shared libc (lib/libc.so): "
+                            "rebuild it (meson compile sysroot)\n", what, sr);
+            return false;
+        }
+    }
+    return true;
+}
+
 static int link_step(const struct cc_job *job, const char **objs, const char *out)
 {
     const char *sr = NULL;
     bool libs = !job->nostdlib && !job->nodefaultlibs;
     bool crt = !job->nostdlib && !job->nostartfiles;
-    if (job->shared && (libs || crt)) {
-        fprintf(stderr, "lfi-cc: -shared: shared libraries are not supported (sandboxed "
-                        "programs are static PIE); use -shared only with -nostdlib\n");
-        return 1;
-    }
+    /* -shared, or a dynamically linked executable (--dynamic) */
+    bool dyn = !job->relocatable && (job->shared || job->dynamic);
     if ((libs || crt) && !job->relocatable && !(sr = need_sysroot(job)))
+        return 1;
+    if (dyn && (libs || crt) && !dynamic_ok(job, sr))
         return 1;
     struct strvec cmd = { 0 };
     sv_push(&cmd, job->host_cc);
@@ -482,10 +523,22 @@ static int link_step(const struct cc_job *job, const char **objs, const char *ou
     sv_push(&cmd, "-nostdlib");
     if (job->host == HOST_CLANG) /* -pthread & co. are unused with -nostdlib */
         sv_push(&cmd, "-Wno-unused-command-line-argument");
-    if (!job->shared && !job->relocatable) {
-        sv_push(&cmd, "-static-pie");
+    if (!job->relocatable) {
         sv_push(&cmd, "-Wl,-z,separate-code");
         sv_push(&cmd, "-Wl,-z,noexecstack");
+    }
+    if (dyn) {
+        /* musl's loader binds every symbol at start-up anyway */
+        sv_push(&cmd, "-Wl,-z,now");
+        sv_push(&cmd, "-Wl,-z,relro");
+        if (!job->shared) {
+            sv_push(&cmd, "-pie");
+            sv_push(&cmd, "-Wl,-dynamic-linker," LFI_DYNAMIC_LINKER);
+        }
+        /* each module keeps its own copy of the builtins it uses */
+        sv_push(&cmd, "-Wl,--exclude-libs,liblfi-builtins.a");
+    } else if (!job->shared && !job->relocatable) {
+        sv_push(&cmd, "-static-pie");
         /* lfi-interp as the program interpreter: executing the program
          * runs it under lfi-run (docs/toolchain.md). */
         const char *interp = cc_printf("%s/lfi-interp", exe_dir());
@@ -494,7 +547,7 @@ static int link_step(const struct cc_job *job, const char **objs, const char *ou
     }
     sv_push(&cmd, "-o");
     sv_push(&cmd, out);
-    if (job->single_thread && !job->native && !job->shared && !job->relocatable) {
+    if (job->single_thread && !job->native && !dyn && !job->shared && !job->relocatable) {
         const char *note = single_thread_note(job);
         if (!note) {
             sv_free(&cmd);
@@ -503,7 +556,8 @@ static int link_step(const struct cc_job *job, const char **objs, const char *ou
         sv_push(&cmd, note);
     }
     if (sr && crt && !job->relocatable) {
-        sv_push(&cmd, cc_printf("%s/lib/rcrt1.o", sr));
+        if (!job->shared)
+            sv_push(&cmd, cc_printf("%s/lib/%s", sr, dyn ? "Scrt1.o" : "rcrt1.o"));
         sv_push(&cmd, cc_printf("%s/lib/crti.o", sr));
     }
     if (sr && !job->relocatable)
@@ -516,13 +570,16 @@ static int link_step(const struct cc_job *job, const char **objs, const char *ou
     if (sr && libs && !job->relocatable) {
         sv_push(&cmd, "-Wl,--start-group");
         sv_push(&cmd, "-lc");
-        sv_push(&cmd, "-llfi-builtins");
+        /* static even in dynamic links (it is not a shared library) */
+        sv_push(&cmd, cc_printf("%s/lib/liblfi-builtins.a", sr));
         sv_push(&cmd, "-Wl,--end-group");
     }
     if (sr && crt && !job->relocatable)
         sv_push(&cmd, cc_printf("%s/lib/crtn.o", sr));
     int rc = cc_run(job, &cmd);
     sv_free(&cmd);
+    if (rc == 0 && dyn)
+        rc = cc_pad_code_pages(out);
     if (rc == 0 && job->verify)
         rc = verify_file(job, out);
     return rc;
