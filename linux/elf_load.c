@@ -1,56 +1,79 @@
 /* The ELF loader: maps a parsed static-PIE image into the box (executable
  * pages through the core, so they are verified), reserves the heap, keeps
- * the symbols. */
+ * the symbols. A file is never read whole (nor mmap'd: a concurrent
+ * truncation would raise SIGBUS in the host): its headers are read for the
+ * plan, then each segment's bytes with pread straight into their place in
+ * the box's private anonymous pages (pre-faulted in one go, huge pages for
+ * large images), then the symbol table. The core verifies executable pages
+ * after they are in place, so a file changed while loading can never run
+ * unverified bytes. */
 #include "internal.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Symbols (for lfi_proc_sym, perf): the string table is read once and
+ * kept as the names; the entries are read a piece at a time. */
 struct symcollect {
     struct LFILinuxProc *p;
-    size_t cap, namelen, namecap;
-    bool oom;
+    const char *strs;
 };
 
 static void add_sym(void *arg, const char *name, size_t len, uint64_t value)
 {
     struct symcollect *c = arg;
     struct LFILinuxProc *p = c->p;
-    if (c->oom)
-        return;
-    if (p->nsyms == c->cap) {
-        size_t ncap = c->cap ? 2 * c->cap : 256;
-        struct lx_sym *s = realloc(p->syms, ncap * sizeof *s);
-        if (!s) {
-            c->oom = true;
-            return;
-        }
-        p->syms = s;
-        c->cap = ncap;
-    }
-    if (c->namelen + len + 1 > c->namecap) {
-        size_t ncap = c->namecap ? 2 * c->namecap : 4096;
-        while (ncap < c->namelen + len + 1)
-            ncap *= 2;
-        char *n = realloc(p->symnames, ncap);
-        if (!n) {
-            c->oom = true;
-            return;
-        }
-        p->symnames = n;
-        c->namecap = ncap;
-    }
-    memcpy(p->symnames + c->namelen, name, len);
-    p->symnames[c->namelen + len] = 0;
+    (void)len;
     p->syms[p->nsyms].value = value;
-    p->syms[p->nsyms].name = (uint32_t)c->namelen;
+    p->syms[p->nsyms].name = (uint32_t)(name - c->strs);
     p->nsyms++;
-    c->namelen += len + 1;
+}
+
+/* Fills p->syms and p->symnames; none if the table is malformed, cannot
+ * be read or memory is short (symbols are never needed to run). */
+static void collect_symbols(struct LFILinuxProc *p, const struct lx_src *src)
+{
+    struct lx_symtab t;
+    if (!lx_elf_find_symtab(src, &t) || t.nsyms == 0 || t.strsize == 0 ||
+        t.strsize > UINT32_MAX)
+        return;
+    char *names = malloc((size_t)t.strsize);
+    struct lx_sym *syms = malloc((size_t)t.nsyms * sizeof *syms);
+    if (!names || !syms || lx_src_read(src, names, t.stroff, t.strsize, NULL, 0) < 0)
+        goto none;
+    p->syms = syms;
+    p->symnames = names;
+    p->nsyms = 0;
+    struct symcollect c = { p, names };
+    uint8_t piece[340 * sizeof(Elf64_Sym)];
+    for (uint64_t k = 0; k < t.nsyms;) {
+        uint64_t n = t.nsyms - k;
+        uint64_t off = t.symoff + k * sizeof(Elf64_Sym);
+        const uint8_t *at = src->buf ? src->buf + off : piece;
+        if (!src->buf) {
+            if (n > sizeof piece / sizeof(Elf64_Sym))
+                n = sizeof piece / sizeof(Elf64_Sym);
+            if (lx_src_read(src, piece, off, n * sizeof(Elf64_Sym), NULL, 0) < 0)
+                goto none;
+        }
+        lx_elf_walk_symbols(at, n, names, t.strsize, add_sym, &c);
+        k += n;
+    }
+    if (p->nsyms)
+        return;
+none:
+    free(names);
+    free(syms);
+    p->syms = NULL;
+    p->symnames = NULL;
+    p->nsyms = 0;
 }
 
 uint64_t lfi_proc_sym(struct LFILinuxProc *p, const char *name)
@@ -87,9 +110,61 @@ static int page_prot(const struct lx_elf *e, uint64_t page, size_t ps)
     return prot;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+/* Images of at least LX_HUGE_MIN bytes to write are put in transparent
+ * huge pages (2 MiB): each page's first touch costs a fault (and in a VM,
+ * often an exit) whether or not its PTE was populated; a huge page costs
+ * one. The image then starts on a 2 MiB boundary. Smaller images stay in
+ * 4 KiB pages (a huge page's 2 MiB would cost more than they save). */
+#define LX_HUGE ((uint64_t)2 << 20)
+#define LX_HUGE_MIN ((uint64_t)256 << 10)
+
+/* Faults in the host pages [addr, addr+len) in one system call instead of
+ * one page fault each. Only a hint: an older kernel (EINVAL) or any failure
+ * leaves the pages to fault one by one. */
+static void prefault(uint64_t addr, uint64_t len)
+{
+    static _Atomic bool unsupported;
+    if (len == 0 || unsupported)
+        return;
+    if (madvise((void *)(uintptr_t)addr, len, MADV_POPULATE_WRITE) < 0 && errno == EINVAL)
+        unsupported = true;
+}
+
+/* The bytes of an image's pages that the loader writes: the file bytes
+ * (whole pages) and every executable page. */
+static uint64_t written_bytes(const struct lx_elf *e, size_t ps)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < e->nseg; i++) {
+        const struct lx_seg *s = &e->seg[i];
+        uint64_t fend = (s->vaddr + s->filesz + ps - 1) & ~(uint64_t)(ps - 1);
+        n += (s->prot & LFI_PROT_EXEC) ? s->pend - s->pstart : s->filesz ? fend - s->pstart : 0;
+    }
+    return n;
+}
+
+/* Where an image goes: at the first page at or after `from` (a page
+ * boundary), or for one that uses huge pages at the first 2 MiB boundary,
+ * if the rounded span fits below the sandbox's end. */
+static uint64_t image_start(const struct LFILinuxProc *p, const struct lx_elf *e,
+                            uint64_t from)
+{
+    uint64_t span = e->hi - e->lo;
+    uint64_t hstart = (from + LX_HUGE - 1) & ~(LX_HUGE - 1);
+    uint64_t hspan = (span + LX_HUGE - 1) & ~(LX_HUGE - 1);
+    if (written_bytes(e, p->pagesize) >= LX_HUGE_MIN && hstart >= from &&
+        hstart < p->info.max && hspan <= p->info.max - hstart)
+        return hstart;
+    return from;
+}
+
 /* Maps a parsed image with its lowest page at start; returns false with
  * the error set. */
-static bool map_image(struct LFILinuxProc *p, const struct lx_elf *e, const uint8_t *buf,
+static bool map_image(struct LFILinuxProc *p, const struct lx_elf *e, const struct lx_src *src,
                       uint64_t start, const char *what)
 {
     size_t ps = p->pagesize;
@@ -106,22 +181,53 @@ static bool map_image(struct LFILinuxProc *p, const struct lx_elf *e, const uint
                (unsigned long long)span);
         return false;
     }
-    if (lfi_box_mapat(p->box, start, span, LFI_PROT_READ | LFI_PROT_WRITE,
+    /* huge pages: the mapping covers whole 2 MiB blocks while the image is
+     * written (the tail past the image is unmapped afterwards) */
+    uint64_t mlen = span;
+    bool huge = start % LX_HUGE == 0 && written_bytes(e, ps) >= LX_HUGE_MIN;
+    if (huge) {
+        mlen = (span + LX_HUGE - 1) & ~(LX_HUGE - 1);
+        if (mlen > p->info.max - start)
+            huge = false, mlen = span;
+    }
+    if (lfi_box_mapat(p->box, start, mlen, LFI_PROT_READ | LFI_PROT_WRITE,
                       LFI_MAP_PRIVATE | LFI_MAP_ANONYMOUS, -1, 0) == (lfiptr)-1) {
         snprintf(msg, sizeof msg, "%s: mapping the program", what);
         lx_err_core(msg);
         lx_mem_uncharge(p, span);
         return false;
     }
-    /* int3 on executable pages, then the file bytes of every segment */
+    if (huge)
+        madvise((void *)(uintptr_t)start, mlen, MADV_HUGEPAGE); /* a hint */
+    /* Every segment's file bytes go straight into the fresh (zero) pages;
+     * on executable pages, the bytes the file does not cover become int3.
+     * The pages written are faulted in first, in one go (not the rest of
+     * .bss: it may be large and is faulted in when used). */
     for (unsigned i = 0; i < e->nseg; i++) {
         const struct lx_seg *s = &e->seg[i];
-        if (s->prot & LFI_PROT_EXEC)
-            memset((void *)(uintptr_t)(bias + s->pstart), 0xcc, s->pend - s->pstart);
+        uint64_t fend = s->vaddr + s->filesz;
+        uint64_t wend = (s->prot & LFI_PROT_EXEC) ? s->pend
+                                                  : (fend + ps - 1) & ~(uint64_t)(ps - 1);
+        if (s->filesz || (s->prot & LFI_PROT_EXEC))
+            prefault(bias + s->pstart, wend - s->pstart);
+        if (s->prot & LFI_PROT_EXEC) {
+            memset((void *)(uintptr_t)(bias + s->pstart), 0xcc, s->vaddr - s->pstart);
+            memset((void *)(uintptr_t)(bias + fend), 0xcc, s->pend - fend);
+        }
+        if (lx_src_read(src, (void *)(uintptr_t)(bias + s->vaddr), s->offset, s->filesz, msg,
+                        sizeof msg) < 0) {
+            lx_err("%s: segment at %#llx: %s", what, (unsigned long long)s->vaddr, msg);
+            lfi_box_munmap(p->box, start, mlen);
+            lx_mem_uncharge(p, span);
+            return false;
+        }
     }
-    for (unsigned i = 0; i < e->nseg; i++) {
-        const struct lx_seg *s = &e->seg[i];
-        memcpy((void *)(uintptr_t)(bias + s->vaddr), buf + s->offset, s->filesz);
+    if (mlen > span && lfi_box_munmap(p->box, start + span, mlen - span) < 0) {
+        snprintf(msg, sizeof msg, "%s: unmapping past the program", what);
+        lx_err_core(msg);
+        lfi_box_munmap(p->box, start, mlen);
+        lx_mem_uncharge(p, span);
+        return false;
     }
     /* final protections, run by run; executable runs are verified here */
     uint64_t run = e->lo;
@@ -145,43 +251,36 @@ static bool map_image(struct LFILinuxProc *p, const struct lx_elf *e, const uint
     return true;
 }
 
-/* Reads the interpreter named by the program from the sandbox's own file
- * view (the directory maps). Returns a malloc'd image or NULL. */
-static uint8_t *read_interp(struct LFILinuxProc *p, const char *ipath, const char *what,
-                            size_t *size)
+/* Opens the interpreter named by the program in the sandbox's own file
+ * view (the directory maps) as a source. Returns false with the error set. */
+static bool open_interp(struct LFILinuxProc *p, const char *ipath, const char *what,
+                        struct lx_src *src)
 {
-    static __thread struct lx_res r;
-    int rc = ipath[0] == '/' ? lx_resolve(p, AT_FDCWD, ipath, &r) : -ENOENT;
-    int fd = rc < 0 ? rc : lx_open_beneath(&r, O_RDONLY, 0);
+    struct lx_res *r = malloc(sizeof *r); /* 8 KiB: not on the stack, not in TLS */
+    if (!r) {
+        lx_err("%s: out of memory", what);
+        return false;
+    }
+    int rc = ipath[0] == '/' ? lx_resolve(p, AT_FDCWD, ipath, r) : -ENOENT;
+    int fd = rc < 0 ? rc : lx_open_beneath(r, O_RDONLY | O_CLOEXEC, 0);
+    free(r);
     if (fd < 0) {
         lx_err("%s: interpreter %s: %s (looked up in the sandbox's files)", what, ipath,
                strerror(-fd));
-        return NULL;
+        return false;
     }
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (256 << 20)) {
         lx_err("%s: its interpreter %s: not a regular file of at most 256 MiB", what, ipath);
         close(fd);
-        return NULL;
+        return false;
     }
-    uint8_t *b = malloc(st.st_size ? (size_t)st.st_size : 1);
-    size_t got = 0;
-    while (b && got < (size_t)st.st_size) {
-        ssize_t n = read(fd, b + got, (size_t)st.st_size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fd);
-    if (!b)
-        lx_err("%s: out of memory", what);
-    *size = got;
-    return b;
+    *src = (struct lx_src){ NULL, fd, (uint64_t)st.st_size };
+    return true;
 }
 
-bool lx_load(struct LFILinuxProc *p, const uint8_t *buf, size_t size, const char *path)
+/* Loads the image src (path: its name, or NULL). */
+static bool load(struct LFILinuxProc *p, const struct lx_src *src, const char *path)
 {
     const char *what = path ? path : "program";
     if (p->loaded) {
@@ -195,17 +294,17 @@ bool lx_load(struct LFILinuxProc *p, const uint8_t *buf, size_t size, const char
     }
     struct lx_elf *ie = e + 1;
     char msg[512];
-    uint8_t *ibuf = NULL;
-    size_t isize = 0;
+    struct lx_src isrc = { NULL, -1, 0 };
+    uint8_t *phcopy = NULL;
     char ipath[LX_ELF_MAXINTERP], iwhat[LX_ELF_MAXINTERP + 64];
     bool ok = false;
-    if (lx_elf_parse(buf, size, p->pagesize, e, msg, sizeof msg) < 0) {
+    if (lx_elf_parse_src(src, p->pagesize, e, msg, sizeof msg) < 0) {
         lx_err("%s: %s", what, msg);
         goto out;
     }
     bool interp = e->has_interp;
     if (interp) {
-        memcpy(ipath, buf + e->interp_off, e->interp_len);
+        memcpy(ipath, e->interp, e->interp_len);
         /* "lfi" (the public runtime's convention) and lfi-cc's lfi-interp
          * (a host program that starts lfi-run when the kernel executes the
          * program) mean: no interpreter in the sandbox */
@@ -215,9 +314,9 @@ bool lx_load(struct LFILinuxProc *p, const uint8_t *buf, size_t size, const char
     }
     if (interp) {
         snprintf(iwhat, sizeof iwhat, "%s: interpreter %s", what, ipath);
-        if (!(ibuf = read_interp(p, ipath, what, &isize)))
+        if (!open_interp(p, ipath, what, &isrc))
             goto out;
-        if (lx_elf_parse(ibuf, isize, p->pagesize, ie, msg, sizeof msg) < 0) {
+        if (lx_elf_parse_src(&isrc, p->pagesize, ie, msg, sizeof msg) < 0) {
             lx_err("%s: %s", iwhat, msg);
             goto out;
         }
@@ -231,30 +330,34 @@ bool lx_load(struct LFILinuxProc *p, const uint8_t *buf, size_t size, const char
         lx_err("%s: cannot make the box single-threaded: %s", what, lfi_errmsg());
         goto out;
     }
+    if (!e->phdr_loaded) {
+        /* lfi_thread_new puts a copy on the stack (for AT_PHDR) */
+        if (!(phcopy = malloc((size_t)e->phnum * 56))) {
+            lx_err("%s: out of memory", what);
+            goto out;
+        }
+        if (lx_src_read(src, phcopy, e->phoff, (size_t)e->phnum * 56, msg, sizeof msg) < 0) {
+            lx_err("%s: program headers: %s", what, msg);
+            goto out;
+        }
+    }
     size_t ps = p->pagesize;
-    uint64_t start = (p->info.min + ps - 1) & ~(uint64_t)(ps - 1);
-    if (!map_image(p, e, buf, start, what))
+    uint64_t start = image_start(p, e, (p->info.min + ps - 1) & ~(uint64_t)(ps - 1));
+    if (!map_image(p, e, src, start, what))
         goto out;
     uint64_t bias = start - e->lo;
     p->base = bias;
     p->prog_entry = p->entry = bias + e->entry;
     p->phnum = e->phnum;
     p->phdr = e->phdr_loaded ? bias + e->phdr_vaddr : 0;
-    if (!e->phdr_loaded) {
-        /* lfi_thread_new puts a copy on the stack (for AT_PHDR) */
-        p->phdr_copy = malloc((size_t)e->phnum * 56);
-        if (!p->phdr_copy) {
-            lx_err("%s: out of memory", what);
-            goto out;
-        }
-        memcpy(p->phdr_copy, buf + e->phoff, (size_t)e->phnum * 56);
-    }
+    p->phdr_copy = phcopy;
+    phcopy = NULL;
     p->lastva = bias + e->hi;
     p->interp_base = 0;
     if (interp) {
-        /* the interpreter after the program, one guard page between */
-        uint64_t istart = p->lastva + ps;
-        if (!map_image(p, ie, ibuf, istart, iwhat)) {
+        /* the interpreter after the program, at least one guard page between */
+        uint64_t istart = image_start(p, ie, p->lastva + ps);
+        if (!map_image(p, ie, &isrc, istart, iwhat)) {
             lfi_box_munmap(p->box, start, e->hi - e->lo);
             lx_mem_uncharge(p, e->hi - e->lo);
             goto out;
@@ -273,16 +376,7 @@ bool lx_load(struct LFILinuxProc *p, const uint8_t *buf, size_t size, const char
     if (brk_len && lfi_box_mapat(p->box, p->lastva, brk_len, LFI_PROT_NONE,
                                  LFI_MAP_PRIVATE | LFI_MAP_ANONYMOUS, -1, 0) != (lfiptr)-1)
         p->brk_end = p->lastva + brk_len;
-    /* symbols (for lfi_proc_sym, perf) */
-    struct symcollect c = { p, 0, 0, 0, false };
-    lx_elf_symbols(buf, size, add_sym, &c);
-    if (c.oom) {
-        free(p->syms);
-        free(p->symnames);
-        p->syms = NULL;
-        p->symnames = NULL;
-        p->nsyms = 0;
-    }
+    collect_symbols(p, src);
     p->path = path ? strdup(path) : NULL;
     p->loaded = true;
     if (p->lx->opts.perf)
@@ -296,9 +390,18 @@ bool lx_load(struct LFILinuxProc *p, const uint8_t *buf, size_t size, const char
            interp ? ipath : "");
     ok = true;
 out:
-    free(ibuf);
+    free(phcopy);
+    if (isrc.fd >= 0)
+        close(isrc.fd);
     free(e);
     return ok;
+}
+
+bool lx_load(struct LFILinuxProc *p, const uint8_t *buf, size_t size, const char *path)
+{
+    static const uint8_t none[1];
+    struct lx_src src = { buf ? buf : none, -1, buf ? size : 0 };
+    return load(p, &src, path);
 }
 
 bool lfi_proc_load(struct LFILinuxProc *p, const uint8_t *buf, size_t size, const char *path)
@@ -332,24 +435,8 @@ bool lfi_proc_load_file(struct LFILinuxProc *p, const char *path)
         close(fd);
         return false;
     }
-    size_t size = (size_t)st.st_size;
-    uint8_t *buf = malloc(size ? size : 1);
-    if (!buf) {
-        lx_err("%s: out of memory", path);
-        close(fd);
-        return false;
-    }
-    size_t got = 0;
-    while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
+    struct lx_src src = { NULL, fd, (uint64_t)st.st_size };
+    bool ok = load(p, &src, path);
     close(fd);
-    bool ok = lx_load(p, buf, got, path);
-    free(buf);
     return ok;
 }

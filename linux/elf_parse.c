@@ -3,9 +3,12 @@
 #include "elf_parse.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int fail(char *err, size_t errn, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -21,9 +24,68 @@ static int fail(char *err, size_t errn, const char *fmt, ...)
 }
 
 /* Does [off, off+len) lie inside a buffer of size bytes? */
-static bool inside(uint64_t off, uint64_t len, size_t size)
+static bool inside(uint64_t off, uint64_t len, uint64_t size)
 {
     return off <= size && len <= size - off;
+}
+
+int lx_src_read(const struct lx_src *src, void *dst, uint64_t off, uint64_t len, char *err,
+                size_t errn)
+{
+    if (!inside(off, len, src->size))
+        return fail(err, errn, "[%#llx, +%#llx) lies outside the file (%llu bytes)",
+                    (unsigned long long)off, (unsigned long long)len,
+                    (unsigned long long)src->size);
+    if (src->buf) {
+        if (len)
+            memcpy(dst, src->buf + off, len);
+        return 0;
+    }
+    uint64_t got = 0;
+    while (got < len) {
+        size_t want = len - got > (1u << 30) ? (1u << 30) : (size_t)(len - got);
+        ssize_t n = pread(src->fd, (uint8_t *)dst + got, want, (off_t)(off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fail(err, errn, "reading [%#llx, +%#llx): %s", (unsigned long long)off,
+                        (unsigned long long)len, strerror(errno));
+        if (n == 0)
+            return fail(err, errn, "the file ends at %#llx, before [%#llx, +%#llx) "
+                        "(it was truncated while loading)", (unsigned long long)(off + got),
+                        (unsigned long long)off, (unsigned long long)len);
+        got += (uint64_t)n;
+    }
+    return 0;
+}
+
+const uint8_t *lx_src_view(const struct lx_src *src, uint64_t off, uint64_t len, void **tofree,
+                           char *err, size_t errn)
+{
+    *tofree = NULL;
+    if (!inside(off, len, src->size)) {
+        fail(err, errn, "[%#llx, +%#llx) lies outside the file (%llu bytes)",
+             (unsigned long long)off, (unsigned long long)len, (unsigned long long)src->size);
+        return NULL;
+    }
+    if (src->buf)
+        return src->buf + off;
+    if (len > SIZE_MAX - 1) {
+        fail(err, errn, "[%#llx, +%#llx) is too large", (unsigned long long)off,
+             (unsigned long long)len);
+        return NULL;
+    }
+    uint8_t *b = malloc(len ? (size_t)len : 1);
+    if (!b) {
+        fail(err, errn, "out of memory for %llu bytes", (unsigned long long)len);
+        return NULL;
+    }
+    if (lx_src_read(src, b, off, len, err, errn) < 0) {
+        free(b);
+        return NULL;
+    }
+    *tofree = b;
+    return b;
 }
 
 static const char *seg_kind(const struct lx_seg *s)
@@ -53,43 +115,13 @@ static uint32_t lfi_notes(const uint8_t *p, uint64_t n)
     return types;
 }
 
-int lx_elf_parse(const uint8_t *buf, size_t size, size_t pagesize, struct lx_elf *out,
-                 char *err, size_t errn)
+/* The plan from the checked ELF header and its program headers ph. */
+static int plan(const struct lx_src *src, const Elf64_Ehdr *ehp, const uint8_t *phs,
+                size_t pagesize, struct lx_elf *out, char *err, size_t errn)
 {
-    Elf64_Ehdr eh;
-    memset(out, 0, sizeof *out);
-    if (!buf || size < 4 || memcmp(buf, ELFMAG, SELFMAG) != 0)
-        return fail(err, errn, "not an ELF file");
-    if (size < sizeof eh)
-        return fail(err, errn, "truncated ELF header (%zu bytes)", size);
-    memcpy(&eh, buf, sizeof eh);
-    if (eh.e_ident[EI_CLASS] != ELFCLASS64)
-        return fail(err, errn, "not a 64-bit ELF file");
-    if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
-        return fail(err, errn, "not a little-endian ELF file");
-    if (eh.e_ident[EI_VERSION] != EV_CURRENT || eh.e_version != EV_CURRENT)
-        return fail(err, errn, "unknown ELF version");
-    if (eh.e_machine != EM_X86_64)
-        return fail(err, errn, "wrong machine %u (an x86-64 program is needed)",
-                    (unsigned)eh.e_machine);
-    if (eh.e_type == ET_EXEC)
-        return fail(err, errn, "not position-independent (ET_EXEC): link with -static-pie");
-    if (eh.e_type != ET_DYN)
-        return fail(err, errn, "not an executable (e_type %u)", (unsigned)eh.e_type);
-    if (eh.e_phentsize != sizeof(Elf64_Phdr))
-        return fail(err, errn, "bad program header size %u", (unsigned)eh.e_phentsize);
-    if (eh.e_phnum == 0)
-        return fail(err, errn, "no program headers");
-    if (eh.e_phnum > LX_ELF_MAXPHNUM)
-        return fail(err, errn, "too many program headers (%u, at most %d)",
-                    (unsigned)eh.e_phnum, LX_ELF_MAXPHNUM);
+    const Elf64_Ehdr eh = *ehp;
+    uint64_t size = src->size;
     uint64_t phsize = (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr);
-    if (!inside(eh.e_phoff, phsize, size))
-        return fail(err, errn, "program headers [%#llx, +%#llx) lie outside the file "
-                    "(%zu bytes)", (unsigned long long)eh.e_phoff,
-                    (unsigned long long)phsize, size);
-    if (pagesize < 4096 || (pagesize & (pagesize - 1)))
-        return fail(err, errn, "bad page size %zu", pagesize);
     out->entry = eh.e_entry;
     out->phoff = eh.e_phoff;
     out->phnum = eh.e_phnum;
@@ -100,15 +132,17 @@ int lx_elf_parse(const uint8_t *buf, size_t size, size_t pagesize, struct lx_elf
     uint64_t last_vaddr = 0;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Elf64_Phdr ph;
-        memcpy(&ph, buf + eh.e_phoff + i * sizeof ph, sizeof ph);
+        memcpy(&ph, phs + i * sizeof ph, sizeof ph);
         if (ph.p_type == PT_INTERP) {
             if (out->has_interp)
                 return fail(err, errn, "more than one interpreter (PT_INTERP)");
             if (!inside(ph.p_offset, ph.p_filesz, size))
                 return fail(err, errn, "the interpreter path lies outside the file");
-            if (ph.p_filesz < 2 || ph.p_filesz > LX_ELF_MAXINTERP ||
-                buf[ph.p_offset + ph.p_filesz - 1] != 0 ||
-                strlen((const char *)buf + ph.p_offset) != ph.p_filesz - 1)
+            bool ok = ph.p_filesz >= 2 && ph.p_filesz <= LX_ELF_MAXINTERP;
+            if (ok && lx_src_read(src, out->interp, ph.p_offset, ph.p_filesz, err, errn) < 0)
+                return -1;
+            if (!ok || out->interp[ph.p_filesz - 1] != 0 ||
+                strlen(out->interp) != ph.p_filesz - 1)
                 return fail(err, errn, "the interpreter path is not a string of 1 to %d "
                             "characters", LX_ELF_MAXINTERP - 1);
             out->has_interp = true;
@@ -119,8 +153,14 @@ int lx_elf_parse(const uint8_t *buf, size_t size, size_t pagesize, struct lx_elf
         if (ph.p_type == PT_NOTE) {
             if (!inside(ph.p_offset, ph.p_filesz, size))
                 return fail(err, errn, "a note segment lies outside the file");
-            if (lfi_notes(buf + ph.p_offset, ph.p_filesz) & (1u << LX_NT_LFI_SINGLE_THREAD))
+            void *tofree;
+            const uint8_t *notes = lx_src_view(src, ph.p_offset, ph.p_filesz, &tofree, err,
+                                               errn);
+            if (!notes)
+                return -1;
+            if (lfi_notes(notes, ph.p_filesz) & (1u << LX_NT_LFI_SINGLE_THREAD))
                 out->single_thread = true;
+            free(tofree);
             continue;
         }
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
@@ -130,8 +170,8 @@ int lx_elf_parse(const uint8_t *buf, size_t size, size_t pagesize, struct lx_elf
                         (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
         if (!inside(ph.p_offset, ph.p_filesz, size))
             return fail(err, errn, "segment %u: [%#llx, +%#llx) lies outside the file "
-                        "(%zu bytes)", i, (unsigned long long)ph.p_offset,
-                        (unsigned long long)ph.p_filesz, size);
+                        "(%llu bytes)", i, (unsigned long long)ph.p_offset,
+                        (unsigned long long)ph.p_filesz, (unsigned long long)size);
         if (ph.p_vaddr >= LX_ELF_MAXSPAN || ph.p_memsz > LX_ELF_MAXSPAN - ph.p_vaddr)
             return fail(err, errn, "segment %u: [%#llx, +%#llx) is too large or too high "
                         "(a program must fit in %llu MiB)", i,
@@ -208,52 +248,136 @@ int lx_elf_parse(const uint8_t *buf, size_t size, size_t pagesize, struct lx_elf
     return 0;
 }
 
-size_t lx_elf_symbols(const uint8_t *buf, size_t size,
-                      void (*fn)(void *arg, const char *name, size_t namelen, uint64_t value),
-                      void *arg)
+int lx_elf_parse_src(const struct lx_src *src, size_t pagesize, struct lx_elf *out, char *err,
+                     size_t errn)
 {
     Elf64_Ehdr eh;
-    if (!buf || size < sizeof eh)
-        return 0;
-    memcpy(&eh, buf, sizeof eh);
+    uint64_t size = src->size;
+    memset(out, 0, sizeof *out);
+    memset(&eh, 0, sizeof eh);
+    if (size < 4)
+        return fail(err, errn, "not an ELF file");
+    if (lx_src_read(src, &eh, 0, size < sizeof eh ? size : sizeof eh, err, errn) < 0)
+        return -1;
+    if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+        return fail(err, errn, "not an ELF file");
+    if (size < sizeof eh)
+        return fail(err, errn, "truncated ELF header (%llu bytes)", (unsigned long long)size);
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64)
+        return fail(err, errn, "not a 64-bit ELF file");
+    if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
+        return fail(err, errn, "not a little-endian ELF file");
+    if (eh.e_ident[EI_VERSION] != EV_CURRENT || eh.e_version != EV_CURRENT)
+        return fail(err, errn, "unknown ELF version");
+    if (eh.e_machine != EM_X86_64)
+        return fail(err, errn, "wrong machine %u (an x86-64 program is needed)",
+                    (unsigned)eh.e_machine);
+    if (eh.e_type == ET_EXEC)
+        return fail(err, errn, "not position-independent (ET_EXEC): link with -static-pie");
+    if (eh.e_type != ET_DYN)
+        return fail(err, errn, "not an executable (e_type %u)", (unsigned)eh.e_type);
+    if (eh.e_phentsize != sizeof(Elf64_Phdr))
+        return fail(err, errn, "bad program header size %u", (unsigned)eh.e_phentsize);
+    if (eh.e_phnum == 0)
+        return fail(err, errn, "no program headers");
+    if (eh.e_phnum > LX_ELF_MAXPHNUM)
+        return fail(err, errn, "too many program headers (%u, at most %d)",
+                    (unsigned)eh.e_phnum, LX_ELF_MAXPHNUM);
+    uint64_t phsize = (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr);
+    if (!inside(eh.e_phoff, phsize, size))
+        return fail(err, errn, "program headers [%#llx, +%#llx) lie outside the file "
+                    "(%llu bytes)", (unsigned long long)eh.e_phoff,
+                    (unsigned long long)phsize, (unsigned long long)size);
+    if (pagesize < 4096 || (pagesize & (pagesize - 1)))
+        return fail(err, errn, "bad page size %zu", pagesize);
+    uint8_t phs[LX_ELF_MAXPHNUM * sizeof(Elf64_Phdr)];
+    if (lx_src_read(src, phs, eh.e_phoff, phsize, err, errn) < 0)
+        return -1;
+    return plan(src, &eh, phs, pagesize, out, err, errn);
+}
+
+int lx_elf_parse(const uint8_t *buf, size_t size, size_t pagesize, struct lx_elf *out,
+                 char *err, size_t errn)
+{
+    static const uint8_t none[1];
+    struct lx_src src = { buf ? buf : none, -1, buf ? size : 0 };
+    return lx_elf_parse_src(&src, pagesize, out, err, errn);
+}
+
+size_t lx_elf_walk_symbols(const uint8_t *syms, uint64_t nsyms, const char *strs, uint64_t n,
+                           void (*fn)(void *arg, const char *name, size_t namelen,
+                                      uint64_t value),
+                           void *arg)
+{
+    size_t count = 0;
+    for (uint64_t k = 0; k < nsyms; k++) {
+        Elf64_Sym sym;
+        memcpy(&sym, syms + k * sizeof sym, sizeof sym);
+        if (sym.st_shndx == SHN_UNDEF || sym.st_name == 0 || sym.st_name >= n)
+            continue;
+        int type = ELF64_ST_TYPE(sym.st_info);
+        if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
+            continue;
+        const char *name = strs + sym.st_name;
+        size_t len = strnlen(name, n - sym.st_name);
+        if (len == n - sym.st_name || len == 0)
+            continue; /* not terminated inside the table */
+        fn(arg, name, len, sym.st_value);
+        count++;
+    }
+    return count;
+}
+
+bool lx_elf_find_symtab(const struct lx_src *src, struct lx_symtab *out)
+{
+    Elf64_Ehdr eh;
+    uint64_t size = src->size;
+    memset(out, 0, sizeof *out);
+    if (size < sizeof eh || lx_src_read(src, &eh, 0, sizeof eh, NULL, 0) < 0)
+        return false;
     if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 || eh.e_shnum > 4096)
-        return 0;
+        return false;
     uint64_t shsize = (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr);
     if (!inside(eh.e_shoff, shsize, size))
-        return 0;
+        return false;
+    void *shfree;
+    const uint8_t *shs = lx_src_view(src, eh.e_shoff, shsize, &shfree, NULL, 0);
+    if (!shs)
+        return false;
+    bool found = false;
     /* prefer .symtab; fall back to .dynsym */
-    for (int want = SHT_SYMTAB; ; want = SHT_DYNSYM) {
-        for (unsigned i = 0; i < eh.e_shnum; i++) {
+    for (int want = SHT_SYMTAB; !found; want = SHT_DYNSYM) {
+        for (unsigned i = 0; i < eh.e_shnum && !found; i++) {
             Elf64_Shdr sh, st;
-            memcpy(&sh, buf + eh.e_shoff + i * sizeof sh, sizeof sh);
+            memcpy(&sh, shs + i * sizeof sh, sizeof sh);
             if (sh.sh_type != (uint32_t)want || sh.sh_entsize != sizeof(Elf64_Sym))
                 continue;
             if (!inside(sh.sh_offset, sh.sh_size, size) || sh.sh_link >= eh.e_shnum)
                 continue;
-            memcpy(&st, buf + eh.e_shoff + sh.sh_link * sizeof st, sizeof st);
+            memcpy(&st, shs + sh.sh_link * sizeof st, sizeof st);
             if (st.sh_type != SHT_STRTAB || !inside(st.sh_offset, st.sh_size, size))
                 continue;
-            const char *strs = (const char *)buf + st.sh_offset;
-            size_t n = 0;
-            for (uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); k++) {
-                Elf64_Sym sym;
-                memcpy(&sym, buf + sh.sh_offset + k * sizeof sym, sizeof sym);
-                if (sym.st_shndx == SHN_UNDEF || sym.st_name == 0 ||
-                    sym.st_name >= st.sh_size)
-                    continue;
-                int type = ELF64_ST_TYPE(sym.st_info);
-                if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
-                    continue;
-                const char *name = strs + sym.st_name;
-                size_t len = strnlen(name, st.sh_size - sym.st_name);
-                if (len == st.sh_size - sym.st_name || len == 0)
-                    continue; /* not terminated inside the table */
-                fn(arg, name, len, sym.st_value);
-                n++;
-            }
-            return n;
+            out->symoff = sh.sh_offset;
+            out->nsyms = sh.sh_size / sizeof(Elf64_Sym);
+            out->stroff = st.sh_offset;
+            out->strsize = st.sh_size;
+            found = true;
         }
         if (want == SHT_DYNSYM)
-            return 0;
+            break;
     }
+    free(shfree);
+    return found;
+}
+
+size_t lx_elf_symbols(const uint8_t *buf, size_t size,
+                      void (*fn)(void *arg, const char *name, size_t namelen, uint64_t value),
+                      void *arg)
+{
+    struct lx_src src = { buf, -1, size };
+    struct lx_symtab t;
+    if (!buf || !lx_elf_find_symtab(&src, &t))
+        return 0;
+    return lx_elf_walk_symbols(buf + t.symoff, t.nsyms, (const char *)buf + t.stroff,
+                               t.strsize, fn, arg);
 }
