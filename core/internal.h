@@ -126,6 +126,13 @@ struct LFIContext {
     _Atomic int tid;            /* CTX_TID */
     int armed;                  /* CTX_ARMED */
     int keep_gs;                /* CTX_KEEP_GS: the engine's host_gs_unused */
+    /* Copies of the FP control values last loaded on each side (entry.S,
+     * HOST_FPCTL and SANDBOX_FPCTL): ldmxcsr and fldcw read these, so they
+     * do not wait for the stmxcsr/fnstcw that produced the value. */
+    uint32_t host_mxcsr;        /* CTX_HOST_MXCSR */
+    uint32_t host_fcw;          /* CTX_HOST_FCW */
+    uint32_t sbx_mxcsr;         /* CTX_SBX_MXCSR */
+    uint32_t sbx_fcw;           /* CTX_SBX_FCW */
     _Atomic uint64_t deadline;  /* CLOCK_MONOTONIC ns, 0 = none */
     uint64_t timeout;           /* ns, 0 = none */
     void *timer;                /* timer_t, made at the first timed entry */

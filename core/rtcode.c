@@ -6,13 +6,19 @@
  * (shared, read-only + exec, pinned) into the boxes that need it.
  *
  * Stub page (lfi_box_init_ret, or lazily at the first LFI_INVOKE):
- *   bundle 0   int3 padding, then   xorl %r10d,%r10d
+ *   bundle 0   int3 padding, then   leaq bundle1(%rip),%r10
+ *                                   pushq %r10
+ *                                   xorl %r10d,%r10d
  *                                   andl $0xffffffe0,%r11d
  *                                   addq %r14,%r11
- *                                   callq *%r11          (ends the bundle)
- *              lfi_trampoline jumps to the xorl with %r11 = target, so the
- *              call pushes the return address in sandbox code: it is
- *              bundle 1, where the sandbox function's masked return lands.
+ *                                   jmpq *%r11           (ends the bundle)
+ *              lfi_trampoline jumps to the leaq with %r11 = target, so the
+ *              return address is pushed in sandbox code: it is bundle 1,
+ *              where the sandbox function's masked return lands. A push and
+ *              a jump rather than a call: LFI returns are jumps, so a call
+ *              here would leave an entry on the CPU's return stack that
+ *              nothing pops, and the host's return from lfi_trampoline
+ *              would be mispredicted on every invoke.
  *   bundle 1   leaq 1f(%rip),%r11 ; jmpq *-32(%r14) ; 1:    (return rtcall)
  *   bundle 2   popq %r11 ; andl $0xffffffe0,%r11d ; addq %r14,%r11 ;
  *              jmpq *%r11             (where a callback returns to)
@@ -27,11 +33,14 @@
 #include <unistd.h>
 
 static const uint8_t invoke_tail[] = {
-    0x45, 0x31, 0xd2,       /* xorl %r10d,%r10d (it held this address) */
+    0x4c, 0x8d, 0x15, 0x0f, 0x00, 0x00, 0x00, /* leaq 15(%rip),%r10: bundle 1 */
+    0x41, 0x52,                               /* pushq %r10 */
+    0x45, 0x31, 0xd2,       /* xorl %r10d,%r10d (it held the stub's address) */
     0x41, 0x83, 0xe3, 0xe0, /* andl $0xffffffe0,%r11d */
     0x4d, 0x01, 0xf3,       /* addq %r14,%r11 */
-    0x41, 0xff, 0xd3,       /* callq *%r11 */
+    0x41, 0xff, 0xe3,       /* jmpq *%r11 */
 };
+_Static_assert(sizeof(invoke_tail) == 22, "the leaq's displacement assumes 22 bytes");
 static const uint8_t ret_rtcall[] = {
     0x4c, 0x8d, 0x1d, 0x04, 0x00, 0x00, 0x00, /* leaq 4(%rip),%r11 */
     0x41, 0xff, 0x66, 0xe0,                   /* jmpq *-0x20(%r14) */

@@ -1,6 +1,9 @@
 /* bench_core: micro-benchmarks of the x86-64 core runtime (liblfi-core).
  *
- *   bench_core [-r REPS] [-n ITERS] [-b BOXITERS]
+ *   bench_core [-r REPS] [-n ITERS] [-b BOXITERS] [-o KEY,KEY,...]
+ *
+ * -o runs only the benchmarks named by their keys (the first column of
+ * --help), with the native baselines they are compared to.
  *
  * Every benchmark runs once per repetition, interleaved with the others (a
  * repetition runs them all, in a rotating order); the result is the median
@@ -216,23 +219,26 @@ static double b_box_ctx(void)
 /* ---- driver ---- */
 
 struct bench {
+    const char *key;
     const char *name;
     double (*fn)(void);
     int native; /* index of the native baseline, or -1 */
     double *v;  /* per repetition: ns/op */
+    bool on;    /* selected (-o) */
 };
 
 static struct bench benches[] = {
-    { "native call: int add(int, int) (noinline)", b_native_add, -1, 0 },
-    { "LFI_INVOKE round trip: add(int, int)", b_invoke_add, 0, 0 },
-    { "LFI_INVOKE round trip, host_gs_unused: add(int, int)", b_invoke_add_keep, 0, 0 },
-    { "native indirect call: empty handler", b_native_handler, -1, 0 },
-    { "runtime call (syscall slot), empty handler", b_rtcall, 3, 0 },
-    { "Linux system call: getppid (reference)", b_linux_syscall, -1, 0 },
-    { "native indirect call: int cb(int)", b_native_cb, -1, 0 },
-    { "callback round trip from the sandbox: cb(int)", b_callback, 6, 0 },
-    { "lfi_box_new + lfi_box_free", b_box, -1, 0 },
-    { "lfi_box_new + lfi_ctx_new + both freed", b_box_ctx, -1, 0 },
+    { "add", "native call: int add(int, int) (noinline)", b_native_add, -1, 0, true },
+    { "invoke", "LFI_INVOKE round trip: add(int, int)", b_invoke_add, 0, 0, true },
+    { "invoke-keep", "LFI_INVOKE round trip, host_gs_unused: add(int, int)", b_invoke_add_keep, 0,
+      0, true },
+    { "handler", "native indirect call: empty handler", b_native_handler, -1, 0, true },
+    { "rtcall", "runtime call (syscall slot), empty handler", b_rtcall, 3, 0, true },
+    { "getppid", "Linux system call: getppid (reference)", b_linux_syscall, -1, 0, true },
+    { "cb", "native indirect call: int cb(int)", b_native_cb, -1, 0, true },
+    { "callback", "callback round trip from the sandbox: cb(int)", b_callback, 6, 0, true },
+    { "box", "lfi_box_new + lfi_box_free", b_box, -1, 0, true },
+    { "box-ctx", "lfi_box_new + lfi_ctx_new + both freed", b_box_ctx, -1, 0, true },
 };
 #define NB ((int)(sizeof benches / sizeof benches[0]))
 
@@ -252,6 +258,40 @@ static double median(const double *v, int n)
     return m;
 }
 
+/* -o KEY,KEY,...: selects those benchmarks and their native baselines. */
+static bool select_benches(const char *list)
+{
+    for (int b = 0; b < NB; b++)
+        benches[b].on = false;
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        int found = -1;
+        for (int b = 0; b < NB; b++)
+            if (strlen(benches[b].key) == n && !strncmp(benches[b].key, p, n))
+                found = b;
+        if (found < 0) {
+            printf("bench_core: unknown benchmark '%.*s'\n", (int)n, p);
+            return false;
+        }
+        benches[found].on = true;
+        if (benches[found].native >= 0)
+            benches[benches[found].native].on = true;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return true;
+}
+
+static void usage(const char *argv0)
+{
+    printf("usage: %s [-r REPS] [-n ITERS] [-b BOXITERS] [-o KEY,KEY,...]\n\nbenchmarks:\n",
+           argv0);
+    for (int b = 0; b < NB; b++)
+        printf("  %-12s %s\n", benches[b].key, benches[b].name);
+}
+
 int main(int argc, char **argv)
 {
     int reps = 15;
@@ -262,8 +302,11 @@ int main(int argc, char **argv)
             iters = atol(argv[++i]);
         else if (!strcmp(argv[i], "-b") && i + 1 < argc)
             box_iters = atol(argv[++i]);
-        else {
-            printf("usage: %s [-r REPS] [-n ITERS] [-b BOXITERS]\n", argv[0]);
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+            if (!select_benches(argv[++i]))
+                return 2;
+        } else {
+            usage(argv[0]);
             return 2;
         }
     }
@@ -290,12 +333,14 @@ int main(int argc, char **argv)
         benches[b].v = calloc((size_t)reps, sizeof(double));
     /* warm-up */
     for (int b = 0; b < NB; b++)
-        benches[b].fn();
+        if (benches[b].on)
+            benches[b].fn();
     /* interleaved repetitions; the order rotates (pairs stay adjacent) */
     for (int r = 0; r < reps; r++)
         for (int k = 0; k < NB; k++) {
             int b = (k + r) % NB;
-            benches[b].v[r] = benches[b].fn();
+            if (benches[b].on)
+                benches[b].v[r] = benches[b].fn();
         }
 
     bool fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
@@ -310,6 +355,8 @@ int main(int argc, char **argv)
     printf("|---|---:|---:|---:|---:|\n");
     for (int b = 0; b < NB; b++) {
         struct bench *x = &benches[b];
+        if (!x->on)
+            continue;
         double m = median(x->v, reps), lo = x->v[0];
         for (int r = 1; r < reps; r++)
             lo = x->v[r] < lo ? x->v[r] : lo;

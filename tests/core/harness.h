@@ -54,7 +54,7 @@ extern const uint8_t progs_start[], progs_end[];
     PROG(r_r15) PROG(r_xmm0) PROG(r_xmm1) PROG(r_xmm2) PROG(r_xmm3) PROG(r_xmm4) \
     PROG(r_xmm5) PROG(r_xmm6) PROG(r_xmm7) PROG(r_xmm8) PROG(r_xmm9) PROG(r_xmm10) \
     PROG(r_xmm11) PROG(r_xmm12) PROG(r_xmm13) PROG(r_xmm14) PROG(r_xmm15) PROG(r_mxcsr) \
-    PROG(r_fcw) PROG(r_rsp) PROG(r_r14)
+    PROG(r_fcw) PROG(r_rsp) PROG(r_r14) PROG(f_fpctl_sys) PROG(f_fpctl_cb)
 PROGS
 #undef PROG
 

@@ -290,6 +290,45 @@ PROG f_cb_gs               /* long f(int (*fn)(int), int x) = fn(x) + the word a
     addq %gs:(%ecx), %rax
     RET
 
+/* FP control around runtime calls and callbacks (test_fpctl.c). Both set
+ * MXCSR and the x87 control word to their arguments, leave the sandbox for
+ * the host, then return (MXCSR | FCW << 32) as read afterwards. */
+PROG f_fpctl_sys           /* long f(unsigned mxcsr, unsigned fcw): system call 77 */
+    movl %edi, -8(%rsp)
+    ldmxcsr -8(%rsp)
+    movl %esi, -8(%rsp)
+    fldcw -8(%rsp)
+    movl $77, %eax
+    RTCALL -8
+    fnstcw -8(%rsp)
+    movzwl -8(%rsp), %eax
+    shlq $32, %rax
+    stmxcsr -8(%rsp)
+    movl -8(%rsp), %ecx
+    orq %rcx, %rax
+    RET
+PROG f_fpctl_cb            /* long f(void (*fn)(void), unsigned mxcsr, unsigned fcw) */
+    movl %esi, -8(%rsp)
+    ldmxcsr -8(%rsp)
+    movl %edx, -8(%rsp)
+    fldcw -8(%rsp)
+    .p2align 5
+    .nops 19                   /* the call ends the bundle */
+    .bundle_lock
+    movq %rdi, %rax
+    xorl %edi, %edi
+    andl $0xffffffe0, %eax
+    addq %r14, %rax
+    callq *%rax
+    .bundle_unlock
+    fnstcw -8(%rsp)
+    movzwl -8(%rsp), %eax
+    shlq $32, %rax
+    stmxcsr -8(%rsp)
+    movl -8(%rsp), %ecx
+    orq %rcx, %rax
+    RET
+
 PROG f_cbmem               /* calls the function whose address is at box offset
                             * 0x20000000 with the caller's arguments, returns its
                             * results (%rax, %rdx, %xmm0, %xmm1) unchanged */

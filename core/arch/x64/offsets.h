@@ -39,6 +39,10 @@
 #define CTX_TID 508         /* int: kernel thread id of the last entry */
 #define CTX_ARMED 512       /* int: the context's timer is armed */
 #define CTX_KEEP_GS 516     /* int: exits leave the %gs base at B (host_gs_unused) */
+#define CTX_HOST_MXCSR 520  /* u32: copy of the host MXCSR last loaded (HOST_FPCTL) */
+#define CTX_HOST_FCW 524    /* u32: same, x87 control word (zero-extended) */
+#define CTX_SBX_MXCSR 528   /* u32: copy of the sandbox MXCSR last loaded (SANDBOX_FPCTL) */
+#define CTX_SBX_FCW 532     /* u32: same, x87 control word (zero-extended) */
 
 /* struct LFIBox (core/internal.h): the fields the assembly reads. */
 #define BOX_CB_LO 0         /* first callback entry */
