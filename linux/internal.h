@@ -7,12 +7,14 @@
 #include <lfi_linux.h>
 
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "elf_parse.h"
 
@@ -216,6 +218,31 @@ int lx_open_beneath(const struct lx_res *r, int flags, unsigned mode);
  * in r->rel. -EBUSY for the root of a mapping. */
 int lx_open_parent(const struct lx_res *r, const char **base);
 int lx_map_dirs(struct LFILinuxEngine *lx, const char **maps);
+/* A name to act on (mkdir, unlink, rename, ...): its parent directory,
+ * opened beneath its mapping, and the last component in r.rel. */
+struct lx_named {
+    struct lx_res r;
+    int parent;
+    const char *base;
+};
+
+/* ---- per-thread scratch buffers (scratch.c) ---- */
+#define LX_MAX_IOV 1024         /* readv/writev: at most this many entries */
+/* The large buffers of system calls, too big for the stack of a host
+ * thread that may be small (library mode). One block per host thread,
+ * allocated at its first need and freed when the thread ends: thread-local
+ * arrays would be zeroed at the start of every host thread. System calls do
+ * not nest, so each field has one user at a time. */
+struct lx_scratch {
+    struct lx_res res;              /* one-path calls (open, stat, chdir, ...) */
+    struct lx_named named[2];       /* calls on names; rename and link use both */
+    struct iovec iov[LX_MAX_IOV];   /* readv/writev and the p- variants */
+    struct pollfd pfd[LX_NOFILE];   /* poll/select: the sandbox's entries */
+    struct pollfd host[LX_NOFILE];  /* poll: the host's entries */
+    struct lx_file *files[LX_NOFILE];
+};
+/* This thread's block, or NULL when memory is exhausted (-ENOMEM). */
+struct lx_scratch *lx_scratch(void);
 
 /* ---- system calls (syscall.c, sys/) ---- */
 typedef long (*lx_sysfn)(struct LFILinuxThread *t, const uint64_t *a);

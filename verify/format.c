@@ -8,10 +8,19 @@
 #ifdef LFIV_HAVE_ZYDIS
 #include <Zydis/Zydis.h>
 
+/* A weak reference: lfi-run links these objects statically (tools/meson.build)
+ * and Debian ships no static Zydis, so there the disassembler is absent and
+ * the report keeps the bytes and the rule without the text. */
+#pragma weak ZydisDisassembleATT
+
 size_t lfiv_disasm(enum lfiv_arch arch, const uint8_t *p, size_t n, uint64_t addr,
                    char *buf, size_t bufsz)
 {
     ZydisDisassembledInstruction ins;
+    if (ZydisDisassembleATT == NULL) {
+        snprintf(buf, bufsz, "(no disassembler linked)");
+        return 0;
+    }
     if (arch == LFIV_ARCH_X64 &&
         ZYAN_SUCCESS(ZydisDisassembleATT(ZYDIS_MACHINE_MODE_LONG_64, addr, p, n, &ins))) {
         snprintf(buf, bufsz, "%s", ins.text);

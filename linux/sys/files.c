@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define MAX_RW 0x7ffff000ull
-#define MAX_IOV 1024
+#define MAX_IOV LX_MAX_IOV
 
 static bool blocking(struct lx_file *f)
 {
@@ -201,7 +201,12 @@ static long rwv(struct LFILinuxThread *t, const uint64_t *a, bool wr, bool pos)
     struct lx_file *f = getf_mode(t, a[0], wr ? WR : RD, &err);
     if (!f)
         return err;
-    static __thread struct iovec iov[MAX_IOV];
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr) {
+        lx_file_put(f);
+        return -ENOMEM;
+    }
+    struct iovec *iov = scr->iov;
     long r = get_iov(t, a[1], a[2], iov);
     int cnt = (int)a[2];
     off_t off = (off_t)a[3];

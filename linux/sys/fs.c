@@ -39,8 +39,11 @@ long lx_do_open(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, uint64_
                 uint64_t mode)
 {
     struct LFILinuxProc *p = t->proc;
-    static __thread struct lx_res r;
-    long rc = get_res(t, dirfd, addr, &r);
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct lx_res *r = &scr->res;
+    long rc = get_res(t, dirfd, addr, r);
     if (rc)
         return rc;
     int fl = (int)flags & OPEN_FLAGS;
@@ -52,11 +55,11 @@ long lx_do_open(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, uint64_
     }
     if ((fl & O_ACCMODE) == O_ACCMODE)
         return -EINVAL;
-    if (writes && r.map->ro)
+    if (writes && r->map->ro)
         return -EROFS;
     unsigned m = (unsigned)mode & 07777 & ~atomic_load(&p->umask);
     int hfl = (fl | O_NOCTTY) & ~O_CLOEXEC;
-    int fd = lx_open_beneath(&r, hfl, m);
+    int fd = lx_open_beneath(r, hfl, m);
     if (fd < 0)
         return fd;
     struct stat st;
@@ -67,12 +70,12 @@ long lx_do_open(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, uint64_
     }
     int kind = S_ISDIR(st.st_mode) ? LX_F_DIR : LX_F_FILE;
     struct lx_file *f = lx_file_new(fd, kind, fl & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC |
-                                                    O_NOCTTY | O_NOFOLLOW), r.spath);
+                                                    O_NOCTTY | O_NOFOLLOW), r->spath);
     if (!f) {
         close(fd);
         return -ENOMEM;
     }
-    f->ro = r.map->ro;
+    f->ro = r->map->ro;
     f->pollfirst = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode);
     return lx_fd_install(p, f, 0, fl & O_CLOEXEC);
 }
@@ -111,13 +114,16 @@ static long path_fd(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, uin
             return rc;
         }
     }
-    static __thread struct lx_res r;
-    rc = lx_resolve(p, dirfd_arg(dirfd), path, &r);
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct lx_res *r = &scr->res;
+    rc = lx_resolve(p, dirfd_arg(dirfd), path, r);
     if (rc)
         return rc;
     if (ro)
-        *ro = r.map->ro;
-    return lx_open_beneath(&r, O_PATH | ((atflags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0), 0);
+        *ro = r->map->ro;
+    return lx_open_beneath(r, O_PATH | ((atflags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0), 0);
 }
 
 static long do_stat(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, uint64_t buf,
@@ -185,13 +191,7 @@ LX_SYS(faccessat) { return do_access(t, a[0], a[1], a[2], 0); }
 LX_SYS(faccessat2) { return do_access(t, a[0], a[1], a[2], a[3]); }
 
 /* (dirfd, path) -> parent directory fd + last component, for changes. */
-struct named {
-    struct lx_res r;
-    int parent;
-    const char *base;
-};
-
-static long get_named(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, struct named *n)
+static long get_named(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, struct lx_named *n)
 {
     long rc = get_res(t, dirfd, addr, &n->r);
     if (rc)
@@ -207,13 +207,16 @@ static long get_named(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, s
 
 static long do_mkdir(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, uint64_t mode)
 {
-    static __thread struct named n;
-    long rc = get_named(t, dirfd, addr, &n);
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct lx_named *n = &scr->named[0];
+    long rc = get_named(t, dirfd, addr, n);
     if (rc)
         return rc == -EBUSY ? -EEXIST : rc;
     unsigned m = (unsigned)mode & 07777 & ~atomic_load(&t->proc->umask);
-    rc = mkdirat(n.parent, n.base, m) < 0 ? -errno : 0;
-    close(n.parent);
+    rc = mkdirat(n->parent, n->base, m) < 0 ? -errno : 0;
+    close(n->parent);
     return rc;
 }
 
@@ -224,12 +227,15 @@ static long do_unlink(struct LFILinuxThread *t, uint64_t dirfd, uint64_t addr, u
 {
     if (fl & ~(uint64_t)AT_REMOVEDIR)
         return -EINVAL;
-    static __thread struct named n;
-    long rc = get_named(t, dirfd, addr, &n);
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct lx_named *n = &scr->named[0];
+    long rc = get_named(t, dirfd, addr, n);
     if (rc)
         return rc;
-    rc = unlinkat(n.parent, n.base, (int)fl) < 0 ? -errno : 0;
-    close(n.parent);
+    rc = unlinkat(n->parent, n->base, (int)fl) < 0 ? -errno : 0;
+    close(n->parent);
     return rc;
 }
 
@@ -242,18 +248,21 @@ static long do_rename(struct LFILinuxThread *t, uint64_t od, uint64_t oa, uint64
 {
     if (fl & ~(uint64_t)(RENAME_NOREPLACE | RENAME_EXCHANGE))
         return -EINVAL;
-    static __thread struct named from, to;
-    long rc = get_named(t, od, oa, &from);
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct lx_named *from = &scr->named[0], *to = &scr->named[1];
+    long rc = get_named(t, od, oa, from);
     if (rc)
         return rc;
-    rc = get_named(t, nd, na, &to);
+    rc = get_named(t, nd, na, to);
     if (rc) {
-        close(from.parent);
+        close(from->parent);
         return rc;
     }
-    rc = renameat2(from.parent, from.base, to.parent, to.base, (unsigned)fl) < 0 ? -errno : 0;
-    close(from.parent);
-    close(to.parent);
+    rc = renameat2(from->parent, from->base, to->parent, to->base, (unsigned)fl) < 0 ? -errno : 0;
+    close(from->parent);
+    close(to->parent);
     return rc;
 }
 
@@ -269,18 +278,21 @@ static long do_link(struct LFILinuxThread *t, uint64_t od, uint64_t oa, uint64_t
 {
     if (fl & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    static __thread struct named from, to;
-    long rc = get_named(t, od, oa, &from);
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct lx_named *from = &scr->named[0], *to = &scr->named[1];
+    long rc = get_named(t, od, oa, from);
     if (rc)
         return rc;
-    rc = get_named(t, nd, na, &to);
+    rc = get_named(t, nd, na, to);
     if (rc) {
-        close(from.parent);
+        close(from->parent);
         return rc;
     }
-    rc = linkat(from.parent, from.base, to.parent, to.base, 0) < 0 ? -errno : 0;
-    close(from.parent);
-    close(to.parent);
+    rc = linkat(from->parent, from->base, to->parent, to->base, 0) < 0 ? -errno : 0;
+    close(from->parent);
+    close(to->parent);
     return rc;
 }
 
@@ -296,13 +308,16 @@ static long do_symlink(struct LFILinuxThread *t, uint64_t target, uint64_t nd, u
     long rc = lx_getpath(t->proc, target, tgt, false);
     if (rc)
         return rc;
-    static __thread struct named n;
-    rc = get_named(t, nd, na, &n);
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct lx_named *n = &scr->named[0];
+    rc = get_named(t, nd, na, n);
     if (rc)
         return rc == -EBUSY ? -EEXIST : rc;
     /* the target is only ever followed beneath a map: it may say anything */
-    rc = symlinkat(tgt, n.parent, n.base) < 0 ? -errno : 0;
-    close(n.parent);
+    rc = symlinkat(tgt, n->parent, n->base) < 0 ? -errno : 0;
+    close(n->parent);
     return rc;
 }
 
@@ -399,12 +414,15 @@ LX_SYS(utimensat)
         return r;
     }
     if (fl & AT_SYMLINK_NOFOLLOW) {
-        static __thread struct named n;
-        r = get_named(t, a[0], a[1], &n);
+        struct lx_scratch *scr = lx_scratch();
+        if (!scr)
+            return -ENOMEM;
+        struct lx_named *n = &scr->named[0];
+        r = get_named(t, a[0], a[1], n);
         if (r)
             return r;
-        r = utimensat(n.parent, n.base, tp, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
-        close(n.parent);
+        r = utimensat(n->parent, n->base, tp, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+        close(n->parent);
         return r;
     }
     bool ro = false;
@@ -420,15 +438,18 @@ LX_SYS(utimensat)
 
 LX_SYS(truncate)
 {
-    static __thread struct lx_res r;
-    long rc = get_res(t, (uint64_t)(int64_t)AT_FDCWD, a[0], &r);
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct lx_res *r = &scr->res;
+    long rc = get_res(t, (uint64_t)(int64_t)AT_FDCWD, a[0], r);
     if (rc)
         return rc;
-    if (r.map->ro)
+    if (r->map->ro)
         return -EROFS;
     if ((int64_t)a[1] < 0)
         return -EINVAL;
-    int fd = lx_open_beneath(&r, O_WRONLY, 0);
+    int fd = lx_open_beneath(r, O_WRONLY, 0);
     if (fd < 0)
         return fd;
     rc = ftruncate(fd, (off_t)a[1]) < 0 ? -errno : 0;
@@ -439,17 +460,20 @@ LX_SYS(truncate)
 LX_SYS(chdir)
 {
     struct LFILinuxProc *p = t->proc;
-    static __thread struct lx_res r;
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct lx_res *r = &scr->res;
     char path[PATH_MAX];
     long rc = lx_getpath(p, a[0], path, false);
     if (rc)
         return rc;
-    rc = lx_resolve(p, AT_FDCWD, path, &r);
-    if (rc == -ENOENT && !r.map && lx_path_norm("/", path, r.spath) == 0 &&
-        strcmp(r.spath, "/") == 0)
+    rc = lx_resolve(p, AT_FDCWD, path, r);
+    if (rc == -ENOENT && !r->map && lx_path_norm("/", path, r->spath) == 0 &&
+        strcmp(r->spath, "/") == 0)
         rc = 0; /* the root, outside every map */
     else if (rc == 0) {
-        int fd = lx_open_beneath(&r, O_PATH | O_DIRECTORY, 0);
+        int fd = lx_open_beneath(r, O_PATH | O_DIRECTORY, 0);
         if (fd < 0)
             return fd;
         close(fd);
@@ -457,7 +481,7 @@ LX_SYS(chdir)
     if (rc)
         return rc;
     pthread_mutex_lock(&p->cwdlock);
-    memcpy(p->cwd, r.spath, strlen(r.spath) + 1);
+    memcpy(p->cwd, r->spath, strlen(r->spath) + 1);
     pthread_mutex_unlock(&p->cwdlock);
     return 0;
 }

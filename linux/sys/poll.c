@@ -9,6 +9,7 @@
 #include <time.h>
 
 #define MAXPOLL LX_NOFILE
+_Static_assert(FD_SETSIZE <= LX_NOFILE, "select's entries fit in the scratch block");
 
 static uint64_t mono_ns(void)
 {
@@ -21,8 +22,11 @@ static uint64_t mono_ns(void)
  * (UINT64_MAX: forever). Returns the count of ready entries or -errno. */
 static long do_poll(struct LFILinuxThread *t, struct pollfd *pfd, size_t n, uint64_t timeout_ns)
 {
-    static __thread struct pollfd host[MAXPOLL];
-    static __thread struct lx_file *files[MAXPOLL];
+    struct lx_scratch *scr = lx_scratch(); /* pfd is its pfd field */
+    if (!scr)
+        return -ENOMEM;
+    struct pollfd *host = scr->host;
+    struct lx_file **files = scr->files;
     size_t nval = 0;
     for (size_t i = 0; i < n; i++) {
         files[i] = NULL;
@@ -80,7 +84,10 @@ static long poll_common(struct LFILinuxThread *t, uint64_t addr, uint64_t n, uin
 {
     if (n > MAXPOLL)
         return -EINVAL;
-    static __thread struct pollfd pfd[MAXPOLL];
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct pollfd *pfd = scr->pfd;
     if (lx_copyin(t->proc, pfd, addr, n * sizeof *pfd) < 0)
         return -EFAULT;
     long r = do_poll(t, pfd, n, timeout_ns);
@@ -130,7 +137,10 @@ static long select_common(struct LFILinuxThread *t, const uint64_t *a, uint64_t 
     for (int k = 0; k < 3; k++)
         if (a[1 + k] && lx_copyin(p, sets[k], a[1 + k], bytes) < 0)
             return -EFAULT;
-    static __thread struct pollfd pfd[FD_SETSIZE];
+    struct lx_scratch *scr = lx_scratch();
+    if (!scr)
+        return -ENOMEM;
+    struct pollfd *pfd = scr->pfd;
     size_t n = 0;
     for (uint64_t fd = 0; fd < nfds; fd++) {
         short ev = 0;

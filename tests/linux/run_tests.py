@@ -356,6 +356,9 @@ unlink 0 rmdir 0
 escape ../../etc/passwd No such file or directory
 escape /etc/passwd No such file or directory
 escape link Permission denied
+file ops in 4 threads: 0 failed
+poll 2: in 0 out 1 nval 1
+select 1 readable 1
 threads counter 80000 tls-sum 26 main-tls 5
 sleep ok
 uname Linux x86_64 pid 1000

@@ -6,13 +6,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +63,60 @@ static void *sleeper(void *arg)
     return NULL;
 }
 
+/* Path calls, vectored I/O and polling, each thread on its own files: the
+ * emulation's per-thread buffers (linux/scratch.c) must not mix them up.
+ * Returns the number of failed steps. */
+static void *file_ops(void *arg)
+{
+    long id = (long)arg;
+    char a[32], b[32], l[32];
+    snprintf(a, sizeof a, "ops%ld.a", id);
+    snprintf(b, sizeof b, "ops%ld.b", id);
+    snprintf(l, sizeof l, "ops%ld.l", id);
+    long bad = 0;
+    for (int round = 0; round < 50; round++) {
+        int fd = open(a, O_CREAT | O_TRUNC | O_RDWR, 0644);
+        char x[8], y[8];
+        snprintf(x, sizeof x, "%ld-%02d", id, round);
+        struct iovec w[2] = { { x, 3 }, { x + 3, strlen(x) - 3 } };
+        bad += writev(fd, w, 2) != (ssize_t)strlen(x);
+        memset(y, 0, sizeof y);
+        struct iovec r[2] = { { y, 2 }, { y + 2, sizeof y - 3 } };
+        bad += preadv(fd, r, 2, 0) != (ssize_t)strlen(x) || strcmp(x, y) != 0;
+        close(fd);
+        bad += rename(a, b) != 0;
+        bad += link(b, l) != 0;
+        struct stat st;
+        bad += stat(l, &st) != 0 || st.st_nlink != 2 || st.st_size != (off_t)strlen(x);
+        bad += utimensat(AT_FDCWD, l, NULL, AT_SYMLINK_NOFOLLOW) != 0;
+        bad += truncate(l, 2) != 0 || stat(b, &st) != 0 || st.st_size != 2;
+        bad += unlink(l) != 0 || unlink(b) != 0;
+    }
+    return (void *)bad;
+}
+
+static void poll_select(void)
+{
+    int p[2];
+    if (pipe(p) != 0) {
+        printf("pipe failed\n");
+        return;
+    }
+    struct pollfd pf[3] = { { p[0], POLLIN, 0 }, { p[1], POLLOUT, 0 }, { 900, POLLIN, 0 } };
+    int n1 = poll(pf, 3, 0);
+    printf("poll %d: in %d out %d nval %d\n", n1, !!(pf[0].revents & POLLIN),
+           !!(pf[1].revents & POLLOUT), !!(pf[2].revents & POLLNVAL));
+    (void)!write(p[1], "z", 1);
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(p[0], &rd);
+    struct timeval tv = { 1, 0 };
+    int n2 = select(p[0] + 1, &rd, NULL, NULL, &tv);
+    printf("select %d readable %d\n", n2, FD_ISSET(p[0], &rd) ? 1 : 0);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     char cwd[256];
@@ -98,6 +155,18 @@ int main(void)
     symlink("/etc/passwd", "link");
     printf("escape link %s\n", fopen("link", "r") ? "OPENED" : strerror(errno));
     unlink("link");
+
+    pthread_t ops[3];
+    for (long i = 0; i < 3; i++)
+        pthread_create(&ops[i], NULL, file_ops, (void *)i);
+    long opsbad = (long)file_ops((void *)3);
+    for (int i = 0; i < 3; i++) {
+        void *r;
+        pthread_join(ops[i], &r);
+        opsbad += (long)r;
+    }
+    printf("file ops in 4 threads: %ld failed\n", opsbad);
+    poll_select();
 
     pthread_t t[4];
     for (long i = 0; i < 4; i++)
