@@ -56,6 +56,16 @@ struct LFILinuxOptions {
     size_t brk_size;       /* largest heap through brk (0: 512 MiB) */
     bool trace;            /* log every system call; also LFI_STRACE=1 */
     bool no_stdio;         /* do not give the sandbox fds 0, 1, 2 */
+    /* A static program that cannot create threads (its symbol table has no
+     * __clone, clone, pthread_create or thrd_create) and whose returns
+     * lfi-cc listed (section .lfi.rets) runs in a single-threaded box, its
+     * listed returns switched to `pushq %r11 ; retq` (predicted by the
+     * CPU's return stack) and verified as such: the effect of lfi-cc
+     * --single-thread, without rebuilding. A clone of a thread in it fails
+     * with EAGAIN, and the box holds one context: do not set it for a
+     * program that several host threads call into (library mode). lfi-run
+     * sets it unless --multi-thread. */
+    bool single_thread_auto;
 };
 
 /* The message of this thread's last liblfi-linux failure ("" if none). */

@@ -21,6 +21,11 @@
 
 /* Symbols (for lfi_proc_sym, perf): the string table is read once and
  * kept as the names; the entries are read a piece at a time. */
+/* The section .lfi.rets of an image (lfi-rewrite --mark-returns). */
+struct lx_rets {
+    uint64_t off, size;
+};
+
 struct symcollect {
     struct LFILinuxProc *p;
     const char *strs;
@@ -38,9 +43,15 @@ static void add_sym(void *arg, const char *name, size_t len, uint64_t value)
 
 /* Fills p->syms and p->symnames; none if the table is malformed, cannot
  * be read or memory is short (symbols are never needed to run). */
-static void collect_symbols(struct LFILinuxProc *p, const struct lx_src *src)
+static void collect_symbols(struct LFILinuxProc *p, const struct lx_src *src, bool *full)
 {
     struct lx_symtab t;
+    *full = false;
+    free(p->syms);
+    free(p->symnames);
+    p->syms = NULL;
+    p->symnames = NULL;
+    p->nsyms = 0;
     if (!lx_elf_find_symtab(src, &t) || t.nsyms == 0 || t.strsize == 0 ||
         t.strsize > UINT32_MAX)
         return;
@@ -66,8 +77,10 @@ static void collect_symbols(struct LFILinuxProc *p, const struct lx_src *src)
         lx_elf_walk_symbols(at, n, names, t.strsize, add_sym, &c);
         k += n;
     }
-    if (p->nsyms)
+    if (p->nsyms) {
+        *full = t.full;
         return;
+    }
 none:
     free(names);
     free(syms);
@@ -162,10 +175,62 @@ static uint64_t image_start(const struct LFILinuxProc *p, const struct lx_elf *e
     return from;
 }
 
+/* Symbols whose presence means the program can create threads. */
+static bool makes_threads(const struct LFILinuxProc *p)
+{
+    static const char *const makers[] = { "__clone", "clone", "pthread_create", "thrd_create" };
+    for (size_t i = 0; i < p->nsyms; i++)
+        for (size_t k = 0; k < sizeof makers / sizeof *makers; k++)
+            if (strcmp(p->symnames + p->syms[i].name, makers[k]) == 0)
+                return true;
+    return false;
+}
+
+/* The returns lfi-cc listed (.lfi.rets) in the box's copy of the image:
+ * each entry (8 bytes, a link-time address) that is the `jmpq *%r11`
+ * (41 ff e3) right after `andl $0xffffffe0,%r11d ; addq %r14,%r11` (41 83
+ * e3 e0 4d 01 f3), all in one bundle of an executable segment's file bytes,
+ * becomes `pushq %r11 ; retq` (41 53 c3); other entries are left alone.
+ * The list is only a hint: the pages are verified afterwards, in a
+ * single-threaded box, with LFIV_SINGLE_THREAD. Returns the count. */
+static size_t switch_returns(const struct lx_elf *e, const struct lx_src *src, uint64_t bias,
+                             const struct lx_rets *rets)
+{
+    static const uint8_t head[7] = { 0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3 };
+    static const uint8_t jmp[3] = { 0x41, 0xff, 0xe3 }, st[3] = { 0x41, 0x53, 0xc3 };
+    uint64_t piece[512];
+    size_t switched = 0;
+    uint64_t total = rets->size / 8;
+    for (uint64_t k = 0; k < total;) {
+        uint64_t m = total - k < 512 ? total - k : 512;
+        if (lx_src_read(src, piece, rets->off + k * 8, m * 8, NULL, 0) < 0)
+            break;
+        for (uint64_t i = 0; i < m; i++) {
+            uint64_t v = piece[i];
+            if (v < 7 || (v - 7) / LX_ELF_BUNDLE != (v + 2) / LX_ELF_BUNDLE)
+                continue;
+            for (unsigned j = 0; j < e->nseg; j++) {
+                const struct lx_seg *g = &e->seg[j];
+                if (!(g->prot & LFI_PROT_EXEC) || v - 7 < g->vaddr ||
+                    v >= g->vaddr + g->filesz || g->vaddr + g->filesz - v < 3)
+                    continue;
+                uint8_t *at = (uint8_t *)(uintptr_t)(bias + v);
+                if (memcmp(at - 7, head, 7) == 0 && memcmp(at, jmp, 3) == 0) {
+                    memcpy(at, st, 3);
+                    switched++;
+                }
+                break;
+            }
+        }
+        k += m;
+    }
+    return switched;
+}
+
 /* Maps a parsed image with its lowest page at start; returns false with
  * the error set. */
 static bool map_image(struct LFILinuxProc *p, const struct lx_elf *e, const struct lx_src *src,
-                      uint64_t start, const char *what)
+                      uint64_t start, const char *what, const struct lx_rets *rets)
 {
     size_t ps = p->pagesize;
     char msg[512];
@@ -221,6 +286,11 @@ static bool map_image(struct LFILinuxProc *p, const struct lx_elf *e, const stru
             lx_mem_uncharge(p, span);
             return false;
         }
+    }
+    if (rets) {
+        size_t n = switch_returns(e, src, bias, rets);
+        LX_LOG("%s: single-threaded box, %zu of %llu listed returns switched to pushq+retq",
+               what, n, (unsigned long long)(rets->size / 8));
     }
     if (mlen > span && lfi_box_munmap(p->box, start + span, mlen - span) < 0) {
         snprintf(msg, sizeof msg, "%s: unmapping past the program", what);
@@ -325,6 +395,17 @@ static bool load(struct LFILinuxProc *p, const struct lx_src *src, const char *p
             goto out;
         }
     }
+    /* Symbols first: they decide single_thread_auto. */
+    bool full_symtab;
+    collect_symbols(p, src, &full_symtab);
+    struct lx_rets rets;
+    bool switch_rets = false;
+    if (p->lx->opts.single_thread_auto && !e->single_thread && !interp && full_symtab &&
+        !makes_threads(p) && lx_elf_find_section(src, ".lfi.rets", &rets.off, &rets.size) &&
+        rets.size >= 8 && !lfi_box_is_single_thread(p->box)) {
+        switch_rets = true;
+        e->single_thread = true;
+    }
     /* lfi-cc --single-thread: before any code is mapped (and verified) */
     if (e->single_thread && lfi_box_single_thread(p->box) < 0) {
         lx_err("%s: cannot make the box single-threaded: %s", what, lfi_errmsg());
@@ -343,7 +424,7 @@ static bool load(struct LFILinuxProc *p, const struct lx_src *src, const char *p
     }
     size_t ps = p->pagesize;
     uint64_t start = image_start(p, e, (p->info.min + ps - 1) & ~(uint64_t)(ps - 1));
-    if (!map_image(p, e, src, start, what))
+    if (!map_image(p, e, src, start, what, switch_rets ? &rets : NULL))
         goto out;
     uint64_t bias = start - e->lo;
     p->base = bias;
@@ -357,7 +438,7 @@ static bool load(struct LFILinuxProc *p, const struct lx_src *src, const char *p
     if (interp) {
         /* the interpreter after the program, at least one guard page between */
         uint64_t istart = image_start(p, ie, p->lastva + ps);
-        if (!map_image(p, ie, &isrc, istart, iwhat)) {
+        if (!map_image(p, ie, &isrc, istart, iwhat, NULL)) {
             lfi_box_munmap(p->box, start, e->hi - e->lo);
             lx_mem_uncharge(p, e->hi - e->lo);
             goto out;
@@ -376,7 +457,6 @@ static bool load(struct LFILinuxProc *p, const struct lx_src *src, const char *p
     if (brk_len && lfi_box_mapat(p->box, p->lastva, brk_len, LFI_PROT_NONE,
                                  LFI_MAP_PRIVATE | LFI_MAP_ANONYMOUS, -1, 0) != (lfiptr)-1)
         p->brk_end = p->lastva + brk_len;
-    collect_symbols(p, src);
     p->path = path ? strdup(path) : NULL;
     p->loaded = true;
     if (p->lx->opts.perf)

@@ -361,11 +361,53 @@ bool lx_elf_find_symtab(const struct lx_src *src, struct lx_symtab *out)
             out->nsyms = sh.sh_size / sizeof(Elf64_Sym);
             out->stroff = st.sh_offset;
             out->strsize = st.sh_size;
+            out->full = want == SHT_SYMTAB;
             found = true;
         }
         if (want == SHT_DYNSYM)
             break;
     }
+    free(shfree);
+    return found;
+}
+
+bool lx_elf_find_section(const struct lx_src *src, const char *name, uint64_t *off,
+                         uint64_t *size)
+{
+    Elf64_Ehdr eh;
+    uint64_t fsize = src->size;
+    if (fsize < sizeof eh || lx_src_read(src, &eh, 0, sizeof eh, NULL, 0) < 0)
+        return false;
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 || eh.e_shnum > 4096 ||
+        eh.e_shstrndx >= eh.e_shnum)
+        return false;
+    uint64_t shsize = (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr);
+    if (!inside(eh.e_shoff, shsize, fsize))
+        return false;
+    void *shfree, *strfree = NULL;
+    const uint8_t *shs = lx_src_view(src, eh.e_shoff, shsize, &shfree, NULL, 0);
+    if (!shs)
+        return false;
+    Elf64_Shdr st;
+    memcpy(&st, shs + (size_t)eh.e_shstrndx * sizeof st, sizeof st);
+    const char *names = NULL;
+    if (st.sh_type == SHT_STRTAB && st.sh_size > 0 && st.sh_size <= (1u << 20) &&
+        inside(st.sh_offset, st.sh_size, fsize))
+        names = (const char *)lx_src_view(src, st.sh_offset, st.sh_size, &strfree, NULL, 0);
+    bool found = false;
+    size_t want = strlen(name) + 1;
+    for (unsigned i = 0; names && i < eh.e_shnum && !found; i++) {
+        Elf64_Shdr sh;
+        memcpy(&sh, shs + (size_t)i * sizeof sh, sizeof sh);
+        if (sh.sh_type == SHT_NOBITS || sh.sh_name >= st.sh_size ||
+            st.sh_size - sh.sh_name < want || memcmp(names + sh.sh_name, name, want) != 0 ||
+            !inside(sh.sh_offset, sh.sh_size, fsize))
+            continue;
+        *off = sh.sh_offset;
+        *size = sh.sh_size;
+        found = true;
+    }
+    free(strfree);
     free(shfree);
     return found;
 }

@@ -78,9 +78,14 @@ size_t lx_elf_symbols(const uint8_t *buf, size_t size,
 struct lx_symtab {
     uint64_t symoff, nsyms;  /* the entries (Elf64_Sym) in the file */
     uint64_t stroff, strsize; /* their names */
+    bool full;               /* .symtab (every symbol), not .dynsym */
 };
 /* Finds the table lx_elf_symbols walks (inside the file); false if none. */
 bool lx_elf_find_symtab(const struct lx_src *src, struct lx_symtab *out);
+/* Finds the section called name (its bytes inside the file): false if
+ * there is none or the section headers are malformed. */
+bool lx_elf_find_section(const struct lx_src *src, const char *name, uint64_t *off,
+                         uint64_t *size);
 /* Calls fn for each defined symbol among the nsyms entries at syms (a
  * piece of a table: entries are independent) whose name lies inside strs
  * (n bytes, the whole string table). Returns the count. */

@@ -60,6 +60,13 @@ struct lfi_rw_options {
      * verifier accepts this form only with LFIV_SINGLE_THREAD, which the
      * runtime uses only for boxes that run one context at most. */
     bool single_thread;
+    /* List every return (without single_thread): a label right before its
+     * `jmpq *%r11` and that label's address in the non-allocated section
+     * `.lfi.rets` (8-byte entries). A runtime that runs a program in a
+     * single-threaded box may turn those jumps into `pushq %r11 ; retq`
+     * (the same 3 bytes, docs/toolchain.md) and verifies the result; the
+     * list is a hint, never trusted. */
+    bool mark_returns;
 };
 
 /* One diagnostic: "FILE:LINE: what: why". */

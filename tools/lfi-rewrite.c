@@ -31,6 +31,9 @@ static const char usage[] =
     "      --single-thread     code for single-threaded sandboxes: returns end\n"
     "                          in a masked push + ret (predicted by the CPU's\n"
     "                          return stack); verified only with --single-thread\n"
+    "      --mark-returns      list every return in the section .lfi.rets, so\n"
+    "                          that lfi-run can switch a program that creates no\n"
+    "                          threads to single-thread returns (lfi-cc sets it)\n"
     "  -v, --verbose           print statistics to standard error\n"
     "  -h, --help              show this help\n"
     "\n"
@@ -71,7 +74,7 @@ int main(int argc, char **argv)
     struct lfi_rw_options o = { 0 };
     const char *out = "-";
     int verbose = getenv("LFI_VERBOSE") && strcmp(getenv("LFI_VERBOSE"), "0") != 0;
-    enum { OPT_ALIGN = 256, OPT_AS, OPT_R14, OPT_R14BASE, OPT_ST };
+    enum { OPT_ALIGN = 256, OPT_AS, OPT_R14, OPT_R14BASE, OPT_ST, OPT_MARKRET };
     static const struct option longopts[] = {
         { "sandbox", required_argument, 0, 's' },
         { "assembler", required_argument, 0, OPT_AS },
@@ -79,6 +82,7 @@ int main(int argc, char **argv)
         { "rename-r14", no_argument, 0, OPT_R14 },
         { "r14-is-base", no_argument, 0, OPT_R14BASE },
         { "single-thread", no_argument, 0, OPT_ST },
+        { "mark-returns", no_argument, 0, OPT_MARKRET },
         { "verbose", no_argument, 0, 'v' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
@@ -122,6 +126,9 @@ int main(int argc, char **argv)
             break;
         case OPT_ST:
             o.single_thread = true;
+            break;
+        case OPT_MARKRET:
+            o.mark_returns = true;
             break;
         case 'v':
             verbose = 1;

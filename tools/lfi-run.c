@@ -49,6 +49,10 @@ static const char usage[] =
     "                           call the emulation does not know, not ENOSYS\n"
     "  --stores-only            verify in stores-only mode (programs built with\n"
     "                           lfi-cc --sandbox=stores: loads are not sandboxed)\n"
+    "  --multi-thread           keep the returns of a program that cannot create\n"
+    "                           threads as they are: by default such a program\n"
+    "                           (static, built by lfi-cc) runs in a single-threaded\n"
+    "                           box with returns the CPU predicts (docs/linux.md)\n"
     "  --trace                  log every system call to stderr\n"
     "  -v, --verbose            log what the runtime does to stderr\n"
     "  -h, --help               print this help\n"
@@ -186,6 +190,7 @@ int main(int argc, char **argv)
     struct vec dirs = { 0 }, env = { 0 };
     const char *wd = NULL;
     bool inherit = false, verbose = false, trace = false, exit_unknown = false, stores_only = false;
+    bool multi_thread = false;
     size_t max_memory = 0, max_threads = 0;
     double timeout = 0;
     int i = 1;
@@ -232,6 +237,8 @@ int main(int argc, char **argv)
             inherit = true;
         } else if (!strcmp(name, "--stores-only")) {
             stores_only = true;
+        } else if (!strcmp(name, "--multi-thread")) {
+            multi_thread = true;
         } else if (!strcmp(name, "--dir")) {
             if (val[0] != '/' || !strchr(val, '='))
                 die("--dir", "want SANDBOX=HOST[:ro] with an absolute SANDBOX path");
@@ -295,6 +302,7 @@ int main(int argc, char **argv)
         .exit_unknown_syscalls = exit_unknown,
         .max_memory = max_memory,
         .max_threads = max_threads,
+        .single_thread_auto = !multi_thread,
     });
     if (!lx)
         die("cannot set up the Linux emulation", lfi_linux_errmsg());

@@ -143,13 +143,23 @@ bool x64_rule_branch(struct x64_ctx *c, struct x64_insn *in)
         }
         x64_emit(c, "andl $0xffffffe0, %%r11d");
         x64_emit(c, "addq %%r14, %%r11");
+        char mark[32] = "";
         if (c->o->single_thread) {
             x64_emit(c, "pushq %%r11");
             x64_emit(c, "retq");
         } else {
+            if (c->o->mark_returns) {
+                x64_newlabel(c, mark, sizeof mark, "ret");
+                rw_buf_printf(&c->out, "%s:\n", mark);
+            }
             x64_emit(c, "jmpq *%%r11");
         }
         x64_unlock(c);
+        if (mark[0]) {
+            rw_buf_puts(&c->out, "\t.pushsection .lfi.rets,\"\",@progbits\n");
+            x64_emit(c, ".quad %s", mark);
+            rw_buf_puts(&c->out, "\t.popsection\n");
+        }
         c->n_rewritten++;
         return true;
     }

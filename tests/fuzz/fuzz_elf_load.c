@@ -1,6 +1,7 @@
 /* libFuzzer target for liblfi-linux's ELF loader (linux/elf_parse.c).
  *
- * Every input goes to lx_elf_parse and lx_elf_symbols. When the parser
+ * Every input goes to lx_elf_parse, lx_elf_symbols and lx_elf_find_section
+ * (.lfi.rets). When the parser
  * accepts, an independent reading of its plan must hold: every PT_LOAD lies
  * inside the file, memsz >= filesz, the span fits in 1 GiB, pages cover the
  * segments, no segment is writable and executable, no executable segment
@@ -78,6 +79,10 @@ static void check(const uint8_t *d, size_t n)
     int rc = lx_elf_parse(d, n, PAGE, &e, err, sizeof err);
     struct symcheck sc = { d, n };
     lx_elf_symbols(d, n, sym, &sc);
+    struct lx_src src = { d, -1, n };
+    uint64_t so, ss;
+    if (n && lx_elf_find_section(&src, ".lfi.rets", &so, &ss) && (so > n || ss > n - so))
+        fail(d, n, "a section found outside the file");
     if (rc != 0) {
         n_refused++;
         if (rc != -1 || !err[0])
@@ -237,7 +242,8 @@ int main(int argc, char **argv)
     LLVMFuzzerInitialize(&argc, &argv);
 #ifdef LFI_FUZZ_FULL_LOAD
     struct LFIEngine *engine = lfi_new((struct LFIOptions){ 0 }, 1);
-    if (!engine || !(lx = lfi_linux_new(engine, (struct LFILinuxOptions){ .no_stdio = true }))) {
+    if (!engine || !(lx = lfi_linux_new(engine, (struct LFILinuxOptions){ .no_stdio = true,
+                                                           .single_thread_auto = true }))) {
         fprintf(stderr, "fuzz_elf_load: cannot create the engines\n");
         return 1;
     }

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
@@ -372,6 +373,92 @@ fork -1
 KNOWN_DIFFERENT = {}
 
 
+def elf_section(data, name):
+    """(file offset, size) of the section called name, or None."""
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+    def sh(i):
+        return struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
+    stroff = sh(shstrndx)[4]
+    for i in range(shnum):
+        h = sh(i)
+        end = data.index(b"\0", stroff + h[0])
+        if data[stroff + h[0]:end] == name.encode():
+            return h[4], h[5]
+    return None
+
+
+SWITCHED = r"single-threaded box, (\d+) of (\d+) listed returns switched"
+
+
+def c_single_thread_auto(t):
+    """lfi-run runs a static program that cannot create threads in a
+    single-threaded box with its listed returns (.lfi.rets) switched to
+    pushq+retq; the list is only a hint, and anything else stays as is."""
+    cc = t.a.cc
+    src = os.path.join(t.work, "st.c")
+    with open(src, "w") as f:
+        f.write("#include <stdio.h>\n"
+                "__attribute__((noinline)) static long fib(long n)\n"
+                "{ return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n"
+                "int main(void) { printf(\"fib %ld\\n\", fib(24)); return 0; }\n")
+    exe = os.path.join(t.work, "st")
+    subprocess.run([cc, "-O1", src, "-o", exe], check=True)
+    r = t.check("auto single-thread: switched", ["-v", exe], 0, "fib 46368\n", SWITCHED)
+    m = re.search(SWITCHED, r.err) if r else None
+    if m and (int(m.group(1)) != int(m.group(2)) or int(m.group(1)) < 20):
+        t.failed.append("auto single-thread: %s of %s returns switched, want all (>= 20)"
+                        % m.groups())
+    r = t.check("auto single-thread: --multi-thread keeps them", ["-v", "--multi-thread", exe],
+                0, "fib 46368\n")
+    if r and re.search(SWITCHED, r.err):
+        t.failed.append("auto single-thread: switched with --multi-thread")
+    # a program that can create threads: not switched, and its threads run
+    tsrc = os.path.join(t.work, "mt.c")
+    with open(tsrc, "w") as f:
+        f.write("#include <pthread.h>\n#include <stdio.h>\n"
+                "static void *w(void *a) { return a; }\n"
+                "int main(void) { pthread_t t; void *r = 0;\n"
+                "  if (pthread_create(&t, 0, w, (void *)7)) return 1;\n"
+                "  pthread_join(t, &r); printf(\"thread %ld\\n\", (long)r); return 0; }\n")
+    texe = os.path.join(t.work, "mt")
+    subprocess.run([cc, "-O1", tsrc, "-o", texe, "-lpthread"], check=True)
+    r = t.check("auto single-thread: not for a program with pthread_create", ["-v", texe], 0,
+                "thread 7\n")
+    if r and re.search(SWITCHED, r.err):
+        t.failed.append("auto single-thread: a program with pthread_create was switched")
+    # without a symbol table nothing says that it creates no threads
+    stripped = os.path.join(t.work, "st-stripped")
+    subprocess.run(["strip", "-o", stripped, exe], check=True)
+    r = t.check("auto single-thread: not without .symtab", ["-v", stripped], 0, "fib 46368\n")
+    if r and re.search(SWITCHED, r.err):
+        t.failed.append("auto single-thread: a stripped program was switched")
+    # a hostile list: entries off by one, at 0, past the end, at the
+    # entry point, repeated: only exact returns are switched, the rest
+    # stays, and the program runs as before
+    with open(exe, "rb") as f:
+        data = bytearray(f.read())
+    off, size = elf_section(data, ".lfi.rets")
+    n = size // 8
+    entries = list(struct.unpack_from("<%dQ" % n, data, off))
+    entry, = struct.unpack_from("<Q", data, 0x18)
+    bad = [entries[0] + 1, 0, 2**64 - 1, entry, entries[1] - 3, 2**63]
+    for i, v in enumerate(bad):
+        entries[2 + i] = v
+    entries[1 + len(bad) + 1] = entries[0]  # listed twice: switched once
+    struct.pack_into("<%dQ" % n, data, off, *entries)
+    hostile = os.path.join(t.work, "st-hostile")
+    with open(hostile, "wb") as f:
+        f.write(data)
+    os.chmod(hostile, 0o755)
+    r = t.check("auto single-thread: hostile .lfi.rets", ["-v", hostile], 0, "fib 46368\n",
+                SWITCHED)
+    m = re.search(SWITCHED, r.err) if r else None
+    if m and int(m.group(1)) != n - len(bad) - 1:
+        t.failed.append("auto single-thread: hostile list: %s of %s switched, want %d"
+                        % (m.group(1), m.group(2), n - len(bad) - 1))
+
+
 def g_c(t):
     cc = t.a.cc
     src = os.path.join(HERE, "c", "sandbox.c")
@@ -385,6 +472,7 @@ def g_c(t):
     os.makedirs(w)
     t.check("C: libc through the emulation", ["--dir", "/w=" + w, "--wd", "/w", exe], 134,
             SANDBOX_C_OUT, "terminated by SIGABRT")
+    c_single_thread_auto(t)
     corpus = os.path.join(HERE, "..", "toolchain", "programs")
     progs = sorted(f for f in os.listdir(corpus) if f.endswith(".c")) \
         if os.path.isdir(corpus) else []

@@ -160,9 +160,9 @@ int main(int argc, char **argv)
     }
     int nfiles = argc - first, fails = 0;
     static const struct lfi_rw_options opts[] = {
-        { LFI_RW_FULL, LFI_RW_AS_ANY, false, false, false, false },
-        { LFI_RW_STORES, LFI_RW_AS_GNU, true, true, false, true },
-        { LFI_RW_FULL, LFI_RW_AS_LLVM, false, true, true, false },
+        { LFI_RW_FULL, LFI_RW_AS_ANY, false, false, false, false, true },
+        { LFI_RW_STORES, LFI_RW_AS_GNU, true, true, false, true, false },
+        { LFI_RW_FULL, LFI_RW_AS_LLVM, false, true, true, false, true },
     };
     for (int f = 0; f < nfiles; f++) {
         size_t n;

@@ -257,6 +257,7 @@ static int rewrite_opts(const struct cc_job *job, struct lfi_rw_options *o)
     o->assembler = job->host == HOST_CLANG ? LFI_RW_AS_LLVM : LFI_RW_AS_GNU;
     o->align_labels = job->align_labels;
     o->single_thread = job->single_thread;
+    o->mark_returns = !job->single_thread;
     o->rename_r14 = job->host == HOST_CLANG;
     for (size_t i = 0; i < job->rewrite_opts.n; i++) {
         const char *a = job->rewrite_opts.v[i];
