@@ -57,7 +57,7 @@ struct LFILinuxOptions {
     bool trace;            /* log every system call; also LFI_STRACE=1 */
     bool no_stdio;         /* do not give the sandbox fds 0, 1, 2 */
     /* A static program that cannot create threads (its symbol table has no
-     * __clone, clone, pthread_create or thrd_create) and whose returns
+     * pthread_create, __pthread_create, thrd_create or clone) and whose returns
      * lfi-cc listed (section .lfi.rets) runs in a single-threaded box, its
      * listed returns switched to `pushq %r11 ; retq` (predicted by the
      * CPU's return stack) and verified as such: the effect of lfi-cc

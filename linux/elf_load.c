@@ -175,10 +175,14 @@ static uint64_t image_start(const struct LFILinuxProc *p, const struct lx_elf *e
     return from;
 }
 
-/* Symbols whose presence means the program can create threads. */
+/* Symbols whose presence means the program can create threads: musl's
+ * thread creators and its clone() wrapper. Not musl's internal __clone on
+ * its own: posix_spawn, system and popen use it for processes, which the
+ * emulation refuses (a clone without CLONE_THREAD). */
 static bool makes_threads(const struct LFILinuxProc *p)
 {
-    static const char *const makers[] = { "__clone", "clone", "pthread_create", "thrd_create" };
+    static const char *const makers[] = { "pthread_create", "__pthread_create", "thrd_create",
+                                          "clone" };
     for (size_t i = 0; i < p->nsyms; i++)
         for (size_t k = 0; k < sizeof makers / sizeof *makers; k++)
             if (strcmp(p->symnames + p->syms[i].name, makers[k]) == 0)

@@ -427,6 +427,18 @@ def c_single_thread_auto(t):
                 "thread 7\n")
     if r and re.search(SWITCHED, r.err):
         t.failed.append("auto single-thread: a program with pthread_create was switched")
+    # posix_spawn (musl's __clone without CLONE_THREAD: refused by the
+    # emulation) does not count as creating threads
+    ssrc = os.path.join(t.work, "spawn.c")
+    with open(ssrc, "w") as f:
+        f.write("#include <spawn.h>\n#include <stdio.h>\n"
+                "int main(void) { pid_t pid; char *argv[] = { \"true\", 0 };\n"
+                "  int r = posix_spawn(&pid, \"/bin/true\", 0, 0, argv, 0);\n"
+                "  printf(\"spawn %s\\n\", r ? \"refused\" : \"ran\"); return 0; }\n")
+    sexe = os.path.join(t.work, "spawn")
+    subprocess.run([cc, "-O1", ssrc, "-o", sexe], check=True)
+    t.check("auto single-thread: a program with posix_spawn", ["-v", sexe], 0,
+            "spawn refused\n", SWITCHED)
     # without a symbol table nothing says that it creates no threads
     stripped = os.path.join(t.work, "st-stripped")
     subprocess.run(["strip", "-o", stripped, exe], check=True)
