@@ -36,6 +36,7 @@
 
 #include <lfiv.h>
 
+#include "paths_agree.h"
 #include "x64/decode.h"
 #include "x64/verify_x64.h"
 
@@ -54,47 +55,19 @@ static unsigned rnd(unsigned n)
 
 static uint64_t n_cmp, n_acc, n_fail;
 
-static void hexdump(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "%s%02x", i % 32 ? " " : "\n   ", p[i]);
-    fprintf(stderr, "\n");
-}
-
 /* Compare the two paths on one buffer, one mode. */
 static void compare1(const uint8_t *code, size_t size, uint64_t addr, int mode,
                      unsigned flags, const char *what)
 {
-    struct lfiv_options o = { LFIV_ARCH_X64, (enum lfiv_mode)mode, flags };
-    struct lfiv_violation va, vb;
-    struct lfiv_stats sa, sb;
-    memset(&va, 0, sizeof va);
-    memset(&vb, 0, sizeof vb);
-    memset(&sa, 0, sizeof sa);
-    memset(&sb, 0, sizeof sb);
-    int ra = lfiv_verify(&o, code, size, addr, &va, &sa);
-    int rb = lfiv_verify_x64_reference(&o, code, size, addr, &vb, &sb);
+    struct paths_verdict a, b;
+    bool same = paths_agree(code, size, addr, mode, flags, &a, &b);
     n_cmp++;
-    n_acc += ra == LFIV_OK;
-    bool same = ra == rb && sa.bytes == sb.bytes && sa.instructions == sb.instructions;
-    if (same && ra == LFIV_REJECTED)
-        same = va.rule == vb.rule && va.addr == vb.addr && va.nbytes == vb.nbytes &&
-               !memcmp(va.bytes, vb.bytes, va.nbytes) && !strcmp(va.disasm, vb.disasm) &&
-               !strcmp(va.message, vb.message);
+    n_acc += a.rc == LFIV_OK;
     if (same)
         return;
     if (n_fail++ < 20) {
-        char a[512], b[512];
-        lfiv_format_violation(&va, a, sizeof a);
-        lfiv_format_violation(&vb, b, sizeof b);
-        fprintf(stderr,
-                "diff_fastpath: MISMATCH (%s) mode %s flags %u at 0x%" PRIx64 ", %zu bytes:\n"
-                "  fast:      rc %d, %" PRIu64 " insns, %" PRIu64 " bytes: %s\n"
-                "  reference: rc %d, %" PRIu64 " insns, %" PRIu64 " bytes: %s\n  code:",
-                what, mode ? "stores" : "full", flags, addr, size, ra, sa.instructions,
-                sa.bytes, ra == LFIV_OK ? "accepted" : a, rb, sb.instructions, sb.bytes,
-                rb == LFIV_OK ? "accepted" : b);
-        hexdump(code, size > 256 ? 256 : size);
+        paths_print_mismatch("diff_fastpath", what, mode, flags, addr, size, &a, &b);
+        paths_dump_code(code, size > 256 ? 256 : size);
     }
 }
 
