@@ -561,7 +561,9 @@ def main():
             L += ['![time relative to musl](suite.svg)', '']
         L += ['Variants: **glibc** gcc -O2 with Debian\'s glibc (dynamically linked); '
               '**musl** `lfi-cc --sandbox=none` (the same musl 1.2.3 and builtins as the '
-              'sandboxed build, static PIE, not sandboxed); **lfi** `lfi-cc` run with `lfi-run`; '
+              'sandboxed build, static PIE, not sandboxed); **lfi** `lfi-cc` run with `lfi-run` '
+              '(which runs programs that cannot create threads, here lua, zlib, bzip2, lz4 and '
+              'mbedtls, in a single-threaded box with predicted returns: docs/toolchain.md); '
               '**lfi-stores** `lfi-cc --sandbox=stores`, `lfi-run --stores-only`; '
               '**lfi-1t** `lfi-cc --single-thread` (full sandboxing, returns as masked push + ret, one thread per box; zstd, which starts a worker thread, built as lfi), `lfi-run`; '
               '**wasm2c** the wasm32-wasi module (clang 14 -O2, wasi-libc) translated by wabt\'s '
