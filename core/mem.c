@@ -54,11 +54,13 @@ static int reserve(uint64_t addr, uint64_t len)
     return p == MAP_FAILED ? -1 : 0;
 }
 
-int lfi__verify(struct LFIBox *box, uint64_t addr, size_t size)
+/* Verifies [addr, addr+size) in place, with LFIV_SINGLE_THREAD if
+ * single_thread. */
+static int verify_as(struct LFIBox *box, uint64_t addr, size_t size, bool single_thread)
 {
     struct lfiv_violation v;
     struct lfiv_options o = box->engine->vopts;
-    if (__atomic_load_n(&box->single_thread, __ATOMIC_ACQUIRE))
+    if (single_thread)
         o.flags |= LFIV_SINGLE_THREAD;
     int r = lfiv_verify(&o, (const void *)(uintptr_t)addr, size, addr, &v, NULL);
     if (r == LFIV_OK)
@@ -70,6 +72,32 @@ int lfi__verify(struct LFIBox *box, uint64_t addr, size_t size)
         snprintf(buf, sizeof buf, "verifier error %d at %#llx", r, (unsigned long long)addr);
     lfi__seterr(LFI_ERR_VERIFY, "%s", buf);
     return -1;
+}
+
+int lfi__verify(struct LFIBox *box, uint64_t addr, size_t size)
+{
+    return verify_as(box, addr, size, __atomic_load_n(&box->single_thread, __ATOMIC_ACQUIRE));
+}
+
+int lfi_box_multi_thread(struct LFIBox *box)
+{
+    if (!box) {
+        lfi__seterr(LFI_ERR_INVAL, "lfi_box_multi_thread: no box");
+        return -1;
+    }
+    pthread_mutex_lock(&box->lock);
+    int rc = 0;
+    if (box->single_thread && verifying(box)) {
+        /* every unit once more, as a multi-threaded box would have */
+        for (size_t i = 0; i < box->mm.nu && rc == 0; i++) {
+            struct lfi__unit u = box->mm.u[i];
+            rc = verify_as(box, u.start, u.end - u.start, false);
+        }
+    }
+    if (rc == 0)
+        __atomic_store_n(&box->single_thread, false, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&box->lock);
+    return rc;
 }
 
 /* ---- the record lists ---- */

@@ -158,7 +158,8 @@ struct LFIEngine *lfi_box_engine(struct LFIBox *box);
 void lfi_box_setdata(struct LFIBox *box, void *data);
 void *lfi_box_data(struct LFIBox *box);
 struct LFIBoxInfo lfi_box_info(struct LFIBox *box);
-/* Makes the box single-threaded, for good: it holds at most one context
+/* Makes the box single-threaded (until lfi_box_multi_thread, which checks
+ * its code again): it holds at most one context
  * (lfi_ctx_new fails with LFI_ERR_BUSY while one exists), and code mapped
  * executable from now on is verified with LFIV_SINGLE_THREAD, which accepts
  * returns as `pushq %r11 ; retq` (lfi-cc --single-thread): faster, since the
@@ -167,6 +168,14 @@ struct LFIBoxInfo lfi_box_info(struct LFIBox *box);
  * has a context. */
 int lfi_box_single_thread(struct LFIBox *box);
 bool lfi_box_is_single_thread(struct LFIBox *box);
+/* Makes a single-threaded box an ordinary one again: every executable
+ * page is verified once more, without LFIV_SINGLE_THREAD, and only if all
+ * of it passes does the box stop being single-threaded (0). -1 with
+ * LFI_ERR_VERIFY if some code is valid only single-threaded (the box stays
+ * as it was). Call it while no sandbox code of the box runs (from the
+ * system call handler of its one context, say): code that changes during
+ * the call is not covered. 0 for a box that is not single-threaded. */
+int lfi_box_multi_thread(struct LFIBox *box);
 
 /* min <= addr < max */
 bool lfi_box_ptrvalid(struct LFIBox *box, lfiptr addr);

@@ -56,15 +56,15 @@ struct LFILinuxOptions {
     size_t brk_size;       /* largest heap through brk (0: 512 MiB) */
     bool trace;            /* log every system call; also LFI_STRACE=1 */
     bool no_stdio;         /* do not give the sandbox fds 0, 1, 2 */
-    /* A static program that cannot create threads (its symbol table has no
-     * pthread_create, __pthread_create, thrd_create or clone) and whose returns
-     * lfi-cc listed (section .lfi.rets) runs in a single-threaded box, its
-     * listed returns switched to `pushq %r11 ; retq` (predicted by the
-     * CPU's return stack) and verified as such: the effect of lfi-cc
-     * --single-thread, without rebuilding. A clone of a thread in it fails
-     * with EAGAIN, and the box holds one context: do not set it for a
-     * program that several host threads call into (library mode). lfi-run
-     * sets it unless --multi-thread. */
+    /* A static program whose returns lfi-cc listed (section .lfi.rets)
+     * runs in a single-threaded box, its listed returns switched to `pushq
+     * %r11 ; retq` (predicted by the CPU's return stack) and verified as
+     * such: the effect of lfi-cc --single-thread without rebuilding. At its
+     * first thread clone the returns are switched back and the box made
+     * multi-threaded (lfi_box_multi_thread); a clone fails with EAGAIN if
+     * that is refused. The box holds one context until then: do not set it
+     * for a program that several host threads call into (library mode).
+     * lfi-run sets it unless --multi-thread. */
     bool single_thread_auto;
 };
 

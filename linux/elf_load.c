@@ -43,10 +43,9 @@ static void add_sym(void *arg, const char *name, size_t len, uint64_t value)
 
 /* Fills p->syms and p->symnames; none if the table is malformed, cannot
  * be read or memory is short (symbols are never needed to run). */
-static void collect_symbols(struct LFILinuxProc *p, const struct lx_src *src, bool *full)
+static void collect_symbols(struct LFILinuxProc *p, const struct lx_src *src)
 {
     struct lx_symtab t;
-    *full = false;
     free(p->syms);
     free(p->symnames);
     p->syms = NULL;
@@ -77,10 +76,8 @@ static void collect_symbols(struct LFILinuxProc *p, const struct lx_src *src, bo
         lx_elf_walk_symbols(at, n, names, t.strsize, add_sym, &c);
         k += n;
     }
-    if (p->nsyms) {
-        *full = t.full;
+    if (p->nsyms)
         return;
-    }
 none:
     free(names);
     free(syms);
@@ -175,21 +172,6 @@ static uint64_t image_start(const struct LFILinuxProc *p, const struct lx_elf *e
     return from;
 }
 
-/* Symbols whose presence means the program can create threads: musl's
- * thread creators and its clone() wrapper. Not musl's internal __clone on
- * its own: posix_spawn, system and popen use it for processes, which the
- * emulation refuses (a clone without CLONE_THREAD). */
-static bool makes_threads(const struct LFILinuxProc *p)
-{
-    static const char *const makers[] = { "pthread_create", "__pthread_create", "thrd_create",
-                                          "clone" };
-    for (size_t i = 0; i < p->nsyms; i++)
-        for (size_t k = 0; k < sizeof makers / sizeof *makers; k++)
-            if (strcmp(p->symnames + p->syms[i].name, makers[k]) == 0)
-                return true;
-    return false;
-}
-
 /* The returns lfi-cc listed (.lfi.rets) in the box's copy of the image:
  * each entry (8 bytes, a link-time address) that is the `jmpq *%r11`
  * (41 ff e3) right after `andl $0xffffffe0,%r11d ; addq %r14,%r11` (41 83
@@ -197,14 +179,21 @@ static bool makes_threads(const struct LFILinuxProc *p)
  * becomes `pushq %r11 ; retq` (41 53 c3); other entries are left alone.
  * The list is only a hint: the pages are verified afterwards, in a
  * single-threaded box, with LFIV_SINGLE_THREAD. Returns the count. */
-static size_t switch_returns(const struct lx_elf *e, const struct lx_src *src, uint64_t bias,
-                             const struct lx_rets *rets)
+static const uint8_t ret_jmp[3] = { 0x41, 0xff, 0xe3 }, ret_st[3] = { 0x41, 0x53, 0xc3 };
+
+static size_t switch_returns(struct LFILinuxProc *p, const struct lx_elf *e,
+                             const struct lx_src *src, uint64_t bias, const struct lx_rets *rets)
 {
     static const uint8_t head[7] = { 0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3 };
-    static const uint8_t jmp[3] = { 0x41, 0xff, 0xe3 }, st[3] = { 0x41, 0x53, 0xc3 };
     uint64_t piece[512];
     size_t switched = 0;
     uint64_t total = rets->size / 8;
+    /* where they are, to switch them back (a return takes 10 bytes at least) */
+    size_t cap = total < (e->hi - e->lo) / 8 + 1 ? total : (e->hi - e->lo) / 8 + 1;
+    free(p->switched);
+    p->nswitched = 0;
+    if (!(p->switched = malloc(cap * sizeof *p->switched)))
+        return 0;
     for (uint64_t k = 0; k < total;) {
         uint64_t m = total - k < 512 ? total - k : 512;
         if (lx_src_read(src, piece, rets->off + k * 8, m * 8, NULL, 0) < 0)
@@ -219,16 +208,66 @@ static size_t switch_returns(const struct lx_elf *e, const struct lx_src *src, u
                     v >= g->vaddr + g->filesz || g->vaddr + g->filesz - v < 3)
                     continue;
                 uint8_t *at = (uint8_t *)(uintptr_t)(bias + v);
-                if (memcmp(at - 7, head, 7) == 0 && memcmp(at, jmp, 3) == 0) {
-                    memcpy(at, st, 3);
-                    switched++;
+                if (switched < cap && memcmp(at - 7, head, 7) == 0 &&
+                    memcmp(at, ret_jmp, 3) == 0) {
+                    memcpy(at, ret_st, 3);
+                    p->switched[switched++] = bias + v;
                 }
                 break;
             }
         }
         k += m;
     }
+    p->nswitched = switched;
     return switched;
+}
+
+int lx_multi_thread(struct LFILinuxProc *p)
+{
+    if (!lfi_box_is_single_thread(p->box))
+        return 0;
+    if (!p->switched || p->nxrun > sizeof p->xrun / sizeof *p->xrun) {
+        LX_LOG("clone: the program runs single-threaded (lfi-cc --single-thread): "
+               "no threads (EAGAIN)");
+        return -1;
+    }
+    /* No sandbox code runs meanwhile: the box's one context is in this
+     * system call. The runs become executable again unverified, and
+     * lfi_box_multi_thread then verifies every executable page without
+     * LFIV_SINGLE_THREAD (one pass); if that fails, they are verified once
+     * more as the single-threaded code they still are, or stay writable
+     * (not executable: the program faults there). */
+    unsigned done = 0;
+    for (; done < p->nxrun; done++) {
+        const struct lx_xrun *r = &p->xrun[done];
+        if (lfi_box_mprotect(p->box, r->start, r->len, LFI_PROT_READ | LFI_PROT_WRITE) < 0)
+            break;
+        for (size_t k = 0; k < p->nswitched; k++) {
+            uint8_t *at = (uint8_t *)(uintptr_t)p->switched[k];
+            if (p->switched[k] - r->start < r->len && memcmp(at, ret_st, 3) == 0)
+                memcpy(at, ret_jmp, 3);
+        }
+        if (lfi_box_mprotect_noverify(p->box, r->start, r->len, r->prot) < 0)
+            break;
+    }
+    if (done == p->nxrun && lfi_box_multi_thread(p->box) == 0) {
+        LX_LOG("clone: a second thread: %zu returns switched back, the box is multi-threaded",
+               p->nswitched);
+        free(p->switched);
+        p->switched = NULL;
+        p->nswitched = 0;
+        return 0;
+    }
+    LX_LOG("clone: cannot make the box multi-threaded: %s (EAGAIN)", lfi_errmsg());
+    for (unsigned i = 0; i < p->nxrun && i <= done; i++) {
+        const struct lx_xrun *r = &p->xrun[i];
+        if (lfi_box_mprotect(p->box, r->start, r->len, LFI_PROT_READ | LFI_PROT_WRITE) == 0)
+            lfi_box_mprotect(p->box, r->start, r->len, r->prot);
+    }
+    free(p->switched);
+    p->switched = NULL;
+    p->nswitched = 0;
+    return -1;
 }
 
 /* Maps a parsed image with its lowest page at start; returns false with
@@ -292,7 +331,7 @@ static bool map_image(struct LFILinuxProc *p, const struct lx_elf *e, const stru
         }
     }
     if (rets) {
-        size_t n = switch_returns(e, src, bias, rets);
+        size_t n = switch_returns(p, e, src, bias, rets);
         LX_LOG("%s: single-threaded box, %zu of %llu listed returns switched to pushq+retq",
                what, n, (unsigned long long)(rets->size / 8));
     }
@@ -310,6 +349,11 @@ static bool map_image(struct LFILinuxProc *p, const struct lx_elf *e, const stru
         int prot = pg < e->hi ? page_prot(e, pg, ps) : -1;
         if (prot == rprot)
             continue;
+        if (rets && (rprot & LFI_PROT_EXEC)) {
+            if (p->nxrun < sizeof p->xrun / sizeof *p->xrun)
+                p->xrun[p->nxrun] = (struct lx_xrun){ bias + run, pg - run, rprot };
+            p->nxrun++; /* more than fit: lx_multi_thread refuses */
+        }
         if (lfi_box_mprotect(p->box, bias + run, pg - run, rprot) < 0) {
             snprintf(msg, sizeof msg, "%s: segment at %#llx", what, (unsigned long long)run);
             lx_err_core(msg);
@@ -399,14 +443,12 @@ static bool load(struct LFILinuxProc *p, const struct lx_src *src, const char *p
             goto out;
         }
     }
-    /* Symbols first: they decide single_thread_auto. */
-    bool full_symtab;
-    collect_symbols(p, src, &full_symtab);
+    collect_symbols(p, src);
     struct lx_rets rets;
     bool switch_rets = false;
-    if (p->lx->opts.single_thread_auto && !e->single_thread && !interp && full_symtab &&
-        !makes_threads(p) && lx_elf_find_section(src, ".lfi.rets", &rets.off, &rets.size) &&
-        rets.size >= 8 && !lfi_box_is_single_thread(p->box)) {
+    if (p->lx->opts.single_thread_auto && !e->single_thread && !interp &&
+        lx_elf_find_section(src, ".lfi.rets", &rets.off, &rets.size) && rets.size >= 8 &&
+        !lfi_box_is_single_thread(p->box)) {
         switch_rets = true;
         e->single_thread = true;
     }

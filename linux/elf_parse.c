@@ -361,7 +361,6 @@ bool lx_elf_find_symtab(const struct lx_src *src, struct lx_symtab *out)
             out->nsyms = sh.sh_size / sizeof(Elf64_Sym);
             out->stroff = st.sh_offset;
             out->strsize = st.sh_size;
-            out->full = want == SHT_SYMTAB;
             found = true;
         }
         if (want == SHT_DYNSYM)

@@ -78,7 +78,6 @@ size_t lx_elf_symbols(const uint8_t *buf, size_t size,
 struct lx_symtab {
     uint64_t symoff, nsyms;  /* the entries (Elf64_Sym) in the file */
     uint64_t stroff, strsize; /* their names */
-    bool full;               /* .symtab (every symbol), not .dynsym */
 };
 /* Finds the table lx_elf_symbols walks (inside the file); false if none. */
 bool lx_elf_find_symtab(const struct lx_src *src, struct lx_symtab *out);

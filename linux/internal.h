@@ -137,6 +137,13 @@ struct LFILinuxProc {
     char *path;
     struct lx_sym *syms;
     size_t nsyms;
+    /* single_thread_auto: the returns switched to pushq+retq at load (their
+     * `41 53 c3`, absolute) and the image's executable runs, for switching
+     * them back when the program starts a thread (lx_multi_thread). */
+    uint64_t *switched;
+    size_t nswitched;
+    struct lx_xrun { uint64_t start, len; int prot; } xrun[8];
+    unsigned nxrun;
     char *symnames;
     /* heap */
     lfiptr brk_base, brk_cur, brk_top, brk_end; /* brk_top: end of RW pages */
@@ -251,6 +258,10 @@ long lx_host_errno(void); /* -errno */
 /* Blocks until fd is ready for events (or the process exits): 0, -EINTR. */
 int lx_wait_fd(struct LFILinuxThread *t, int hostfd, short events);
 bool lx_exiting(struct LFILinuxProc *p);
+/* A single-threaded box whose returns the loader switched: switches them
+ * back and makes the box multi-threaded (lfi_box_multi_thread). 0, or -1
+ * if the box stays single-threaded. */
+int lx_multi_thread(struct LFILinuxProc *p);
 /* A signal to the process itself: 0 if its action is to ignore it or it
  * has a handler (then it is delivered at the end of the system call), else
  * the process ends (128+sig) and the call does not return. */

@@ -165,6 +165,7 @@ void lfi_proc_free(struct LFILinuxProc *p)
     lx_fd_closeall(p);
     lfi_box_free(p->box);
     free(p->syms);
+    free(p->switched);
     free(p->symnames);
     free(p->path);
     free(p->phdr_copy);

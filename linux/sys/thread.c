@@ -34,12 +34,10 @@ LX_SYS(clone)
         return -EFAULT;
     if ((fl & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) && !lx_bufok(p, ctid, 4))
         return -EFAULT;
-    if (lfi_box_is_single_thread(p->box)) {
-        /* lfi-cc --single-thread: the verifier relied on one thread */
-        LX_LOG("clone: the program was built single-threaded (lfi-cc --single-thread): "
-               "no threads (EAGAIN)");
+    /* a single-threaded box: lfi-cc --single-thread (no threads), or
+     * single_thread_auto (its returns are switched back first) */
+    if (lfi_box_is_single_thread(p->box) && lx_multi_thread(p) < 0)
         return -EAGAIN;
-    }
     if (!lx_clone_tramp(p))
         return -ENOMEM;
     pthread_mutex_lock(&p->lock);

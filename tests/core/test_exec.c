@@ -234,6 +234,37 @@ static void test_single_thread(void)
     lfi_clearerr();
     CHECK(lfi_box_single_thread(NULL) == -1, "no box");
     CHECK_ERR(LFI_ERR_INVAL);
+
+    /* back to multi-threaded: only when no code needs one thread */
+    lfi_clearerr();
+    CHECK(lfi_box_multi_thread(st) == -1, "push + ret still mapped: refused");
+    CHECK_ERR(LFI_ERR_VERIFY);
+    CHECK(lfi_box_is_single_thread(st), "still single-threaded after the refusal");
+    c1 = lfi_ctx_new(st, NULL);
+    CHECK(c1 && lfi_ctx_new(st, NULL) == NULL, "still one context at most");
+    lfi_ctx_free(c1);
+    lfi_box_free(st);
+    st = lfi_box_new(e);
+    CHECK(st && lfi_box_single_thread(st) == 0, "a fresh single-threaded box");
+    lfiptr code = load(st, c_st_ret, sizeof c_st_ret, 1);
+    lfiptr plain = load(st, c_ok, sizeof c_ok, 1);
+    CHECK(code != (lfiptr)-1 && plain != (lfiptr)-1, "its code");
+    CHECK(lfi_box_munmap(st, code, ps) == 0, "the single-thread code unmapped");
+    CHECK(lfi_box_multi_thread(st) == 0, "then multi-threaded: %s", lfi_errmsg());
+    CHECK(!lfi_box_is_single_thread(st), "no longer single-threaded");
+    c1 = lfi_ctx_new(st, NULL);
+    c2 = lfi_ctx_new(st, NULL);
+    CHECK(c1 && c2, "two contexts");
+    lfi_ctx_free(c1);
+    lfi_ctx_free(c2);
+    lfi_clearerr();
+    CHECK(load(st, c_st_ret, sizeof c_st_ret, 1) == (lfiptr)-1,
+          "push + ret refused from then on");
+    CHECK_ERR(LFI_ERR_VERIFY);
+    CHECK(lfi_box_multi_thread(st) == 0 && lfi_box_multi_thread(mt) == 0, "no-op: already");
+    lfi_clearerr();
+    CHECK(lfi_box_multi_thread(NULL) == -1, "no box");
+    CHECK_ERR(LFI_ERR_INVAL);
     lfi_box_free(st);
     lfi_box_free(mt);
     lfi_free(e);

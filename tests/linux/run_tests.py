@@ -413,38 +413,43 @@ def c_single_thread_auto(t):
                 0, "fib 46368\n")
     if r and re.search(SWITCHED, r.err):
         t.failed.append("auto single-thread: switched with --multi-thread")
-    # a program that can create threads: not switched, and its threads run
+    # a program that creates a thread: switched at load, switched back at
+    # its first clone (the box becomes multi-threaded), and its thread runs
     tsrc = os.path.join(t.work, "mt.c")
     with open(tsrc, "w") as f:
         f.write("#include <pthread.h>\n#include <stdio.h>\n"
-                "static void *w(void *a) { return a; }\n"
+                "long st_leaf(long x);\n"
+                "static void *w(void *a) { return (void *)st_leaf((long)a); }\n"
                 "int main(void) { pthread_t t; void *r = 0;\n"
-                "  if (pthread_create(&t, 0, w, (void *)7)) return 1;\n"
+                "  if (pthread_create(&t, 0, w, (void *)7)) {\n"
+                "    printf(\"pthread_create failed, leaf %ld\\n\", st_leaf(1)); return 1; }\n"
                 "  pthread_join(t, &r); printf(\"thread %ld\\n\", (long)r); return 0; }\n")
+    leaf = os.path.join(t.work, "leaf.c")
+    with open(leaf, "w") as f:
+        f.write("__attribute__((noinline)) long st_leaf(long x) { return x * 6 + 1; }\n")
     texe = os.path.join(t.work, "mt")
-    subprocess.run([cc, "-O1", tsrc, "-o", texe, "-lpthread"], check=True)
-    r = t.check("auto single-thread: not for a program with pthread_create", ["-v", texe], 0,
-                "thread 7\n")
-    if r and re.search(SWITCHED, r.err):
-        t.failed.append("auto single-thread: a program with pthread_create was switched")
-    # posix_spawn (musl's __clone without CLONE_THREAD: refused by the
-    # emulation) does not count as creating threads
-    ssrc = os.path.join(t.work, "spawn.c")
-    with open(ssrc, "w") as f:
-        f.write("#include <spawn.h>\n#include <stdio.h>\n"
-                "int main(void) { pid_t pid; char *argv[] = { \"true\", 0 };\n"
-                "  int r = posix_spawn(&pid, \"/bin/true\", 0, 0, argv, 0);\n"
-                "  printf(\"spawn %s\\n\", r ? \"refused\" : \"ran\"); return 0; }\n")
-    sexe = os.path.join(t.work, "spawn")
-    subprocess.run([cc, "-O1", ssrc, "-o", sexe], check=True)
-    t.check("auto single-thread: a program with posix_spawn", ["-v", sexe], 0,
-            "spawn refused\n", SWITCHED)
-    # without a symbol table nothing says that it creates no threads
+    subprocess.run([cc, "-O1", tsrc, leaf, "-o", texe, "-lpthread"], check=True)
+    back = r"clone: a second thread: (\d+) returns switched back, the box is multi-threaded"
+    r = t.check("auto single-thread: switched back at the first thread", ["-v", texe], 0,
+                "thread 43\n", SWITCHED)
+    if r and not re.search(back, r.err):
+        t.failed.append("auto single-thread: no switch back before the thread: %r" % r.err[-300:])
+    # code that is valid only single-threaded and not listed (an object built
+    # with --single-thread in an ordinary link): the box cannot become
+    # multi-threaded, so the thread is refused and the program carries on
+    leafo = os.path.join(t.work, "leaf-st.o")
+    subprocess.run([cc, "-O1", "--single-thread", "-c", leaf, "-o", leafo], check=True)
+    hexe = os.path.join(t.work, "mt-st-leaf")
+    subprocess.run([cc, "-O1", "--no-verify", tsrc, leafo, "-o", hexe, "-lpthread"], check=True)
+    t.check("auto single-thread: unlisted single-thread code keeps the box single-threaded",
+            ["-v", hexe], 1, "pthread_create failed, leaf 7\n",
+            r"cannot make the box multi-threaded: verification failed")
+    t.check("auto single-thread: that program is refused with --multi-thread",
+            ["--multi-thread", hexe], 2, "", r"verif")
+    # the symbol table plays no part: a stripped program is switched too
     stripped = os.path.join(t.work, "st-stripped")
     subprocess.run(["strip", "-o", stripped, exe], check=True)
-    r = t.check("auto single-thread: not without .symtab", ["-v", stripped], 0, "fib 46368\n")
-    if r and re.search(SWITCHED, r.err):
-        t.failed.append("auto single-thread: a stripped program was switched")
+    t.check("auto single-thread: stripped", ["-v", stripped], 0, "fib 46368\n", SWITCHED)
     # a hostile list: entries off by one, at 0, past the end, at the
     # entry point, repeated: only exact returns are switched, the rest
     # stays, and the program runs as before
