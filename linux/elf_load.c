@@ -172,15 +172,18 @@ static uint64_t image_start(const struct LFILinuxProc *p, const struct lx_elf *e
     return from;
 }
 
+/* A return's last instruction: the masked jump, or in the form for
+ * single-threaded boxes the push and the ret. */
+static const uint8_t ret_jmp[3] = { 0x41, 0xff, 0xe3 }, ret_st[3] = { 0x41, 0x53, 0xc3 };
+
 /* The returns lfi-cc listed (.lfi.rets) in the box's copy of the image:
  * each entry (8 bytes, a link-time address) that is the `jmpq *%r11`
  * (41 ff e3) right after `andl $0xffffffe0,%r11d ; addq %r14,%r11` (41 83
  * e3 e0 4d 01 f3), all in one bundle of an executable segment's file bytes,
  * becomes `pushq %r11 ; retq` (41 53 c3); other entries are left alone.
  * The list is only a hint: the pages are verified afterwards, in a
- * single-threaded box, with LFIV_SINGLE_THREAD. Returns the count. */
-static const uint8_t ret_jmp[3] = { 0x41, 0xff, 0xe3 }, ret_st[3] = { 0x41, 0x53, 0xc3 };
-
+ * single-threaded box, with LFIV_SINGLE_THREAD. Returns the count (their
+ * addresses in p->switched), SIZE_MAX if memory is short. */
 static size_t switch_returns(struct LFILinuxProc *p, const struct lx_elf *e,
                              const struct lx_src *src, uint64_t bias, const struct lx_rets *rets)
 {
@@ -193,7 +196,7 @@ static size_t switch_returns(struct LFILinuxProc *p, const struct lx_elf *e,
     free(p->switched);
     p->nswitched = 0;
     if (!(p->switched = malloc(cap * sizeof *p->switched)))
-        return 0;
+        return SIZE_MAX;
     for (uint64_t k = 0; k < total;) {
         uint64_t m = total - k < 512 ? total - k : 512;
         if (lx_src_read(src, piece, rets->off + k * 8, m * 8, NULL, 0) < 0)
@@ -332,6 +335,12 @@ static bool map_image(struct LFILinuxProc *p, const struct lx_elf *e, const stru
     }
     if (rets) {
         size_t n = switch_returns(p, e, src, bias, rets);
+        if (n == SIZE_MAX) {
+            lx_err("%s: out of memory", what);
+            lfi_box_munmap(p->box, start, mlen);
+            lx_mem_uncharge(p, span);
+            return false;
+        }
         LX_LOG("%s: single-threaded box, %zu of %llu listed returns switched to pushq+retq",
                what, n, (unsigned long long)(rets->size / 8));
     }
