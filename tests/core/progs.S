@@ -290,6 +290,16 @@ PROG f_cb_gs               /* long f(int (*fn)(int), int x) = fn(x) + the word a
     addq %gs:(%ecx), %rax
     RET
 
+/* %rax = MXCSR | FCW << 32, as they are now. */
+.macro FPCTL_RESULT
+    fnstcw -8(%rsp)
+    movzwl -8(%rsp), %eax
+    shlq $32, %rax
+    stmxcsr -8(%rsp)
+    movl -8(%rsp), %ecx
+    orq %rcx, %rax
+.endm
+
 /* FP control around runtime calls and callbacks (test_fpctl.c). Both set
  * MXCSR and the x87 control word to their arguments, leave the sandbox for
  * the host, then return (MXCSR | FCW << 32) as read afterwards. */
@@ -300,12 +310,7 @@ PROG f_fpctl_sys           /* long f(unsigned mxcsr, unsigned fcw): system call 
     fldcw -8(%rsp)
     movl $77, %eax
     RTCALL -8
-    fnstcw -8(%rsp)
-    movzwl -8(%rsp), %eax
-    shlq $32, %rax
-    stmxcsr -8(%rsp)
-    movl -8(%rsp), %ecx
-    orq %rcx, %rax
+    FPCTL_RESULT
     RET
 PROG f_fpctl_cb            /* long f(void (*fn)(void), unsigned mxcsr, unsigned fcw) */
     movl %esi, -8(%rsp)
@@ -321,12 +326,7 @@ PROG f_fpctl_cb            /* long f(void (*fn)(void), unsigned mxcsr, unsigned 
     addq %r14, %rax
     callq *%rax
     .bundle_unlock
-    fnstcw -8(%rsp)
-    movzwl -8(%rsp), %eax
-    shlq $32, %rax
-    stmxcsr -8(%rsp)
-    movl -8(%rsp), %ecx
-    orq %rcx, %rax
+    FPCTL_RESULT
     RET
 
 PROG f_cbmem               /* calls the function whose address is at box offset

@@ -45,19 +45,24 @@ lfi__fpfix_table:
     .hidden lfi__text_base
 lfi__text_base:
 
+/* The context's copy \copy of an FP control value becomes \tmp, written
+ * only when it differs: ldmxcsr and fldcw then read the copy, not the
+ * stmxcsr/fnstcw result (or register image) it came from, and do not wait
+ * for it (about 3 ns per round trip on Zen), while the compare is predicted
+ * and holds nothing up. The value loaded is always \tmp's (docs/runtime.md
+ * §3). */
+.macro SET_COPY tmp, copy
+    cmpl \tmp, \copy
+    je .Lsame\@
+    movl \tmp, \copy
+.Lsame\@:
+.endm
+
 /* Host FP control from the frame at \frame of context \ctx (\tmp: a free
- * 32-bit register). ldmxcsr and fldcw read the context's copy of the value
- * loaded last, rewritten only when the frame's value differs: reading the
- * frame directly would wait for the stmxcsr/fnstcw that wrote it (about
- * 3 ns per round trip on Zen), while the compare is predicted and does not
- * hold anything up. The value loaded is always the frame's
- * (docs/runtime.md §3). */
+ * 32-bit register), through the context's copies (SET_COPY). */
 .macro HOST_FPCTL frame, ctx, tmp
     movzwl FR_FCW(\frame), \tmp
-    cmpl \tmp, CTX_HOST_FCW(\ctx)
-    je .Lhfcw\@
-    movl \tmp, CTX_HOST_FCW(\ctx)
-.Lhfcw\@:
+    SET_COPY \tmp, CTX_HOST_FCW(\ctx)
 .Lfpfix\@:
     fldcw CTX_HOST_FCW(\ctx)
     .pushsection .rodata.lfi_fpfix, "a"
@@ -65,10 +70,7 @@ lfi__text_base:
     .popsection
     emms                            /* the x87 stack is empty for the host */
     movl FR_MXCSR(\frame), \tmp
-    cmpl \tmp, CTX_HOST_MXCSR(\ctx)
-    je .Lhmx\@
-    movl \tmp, CTX_HOST_MXCSR(\ctx)
-.Lhmx\@:
+    SET_COPY \tmp, CTX_HOST_MXCSR(\ctx)
     ldmxcsr CTX_HOST_MXCSR(\ctx)
     cld
 .endm
@@ -79,16 +81,10 @@ lfi__text_base:
 .macro SANDBOX_FPCTL ctx, tmp
     movl REGS_MXCSR(\ctx), \tmp
     andl $0xffff, \tmp              /* reserved bits would #GP */
-    cmpl \tmp, CTX_SBX_MXCSR(\ctx)
-    je .Lsmx\@
-    movl \tmp, CTX_SBX_MXCSR(\ctx)
-.Lsmx\@:
+    SET_COPY \tmp, CTX_SBX_MXCSR(\ctx)
     ldmxcsr CTX_SBX_MXCSR(\ctx)
     movzwl REGS_FCW(\ctx), \tmp
-    cmpl \tmp, CTX_SBX_FCW(\ctx)
-    je .Lsfcw\@
-    movl \tmp, CTX_SBX_FCW(\ctx)
-.Lsfcw\@:
+    SET_COPY \tmp, CTX_SBX_FCW(\ctx)
     fldcw CTX_SBX_FCW(\ctx)
 .endm
 
