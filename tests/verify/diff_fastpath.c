@@ -38,6 +38,7 @@
 
 #include "paths_agree.h"
 #include "x64/decode.h"
+#include "x64/dfa.h"
 #include "x64/verify_x64.h"
 
 static uint64_t rng = 0x5eed;
@@ -53,7 +54,7 @@ static unsigned rnd(unsigned n)
     return (unsigned)(next() % n);
 }
 
-static uint64_t n_cmp, n_acc, n_fail;
+static uint64_t n_cmp, n_acc, n_fail, n_dfa;
 
 /* Compare the two paths on one buffer, one mode. */
 static void compare1(const uint8_t *code, size_t size, uint64_t addr, int mode,
@@ -63,6 +64,14 @@ static void compare1(const uint8_t *code, size_t size, uint64_t addr, int mode,
     bool same = paths_agree(code, size, addr, mode, flags, &a, &b);
     n_cmp++;
     n_acc += a.rc == LFIV_OK;
+    /* bundles that the bundle automaton proves on its own (it runs on
+     * the first 4 bundles when there are at least 4) */
+    if (size >= 128 && addr % 32 == 0)
+        for (size_t k = 0; k < 128; k += 32) {
+            static const uint8_t int3s[32] = { [0 ... 31] = 0xcc };
+            unsigned st = lfiv_x64_dfa_bundle(code + k, mode);
+            n_dfa += st < DFA_NEND && st != DFA_PENDING && memcmp(code + k, int3s, 32);
+        }
     if (same)
         return;
     if (n_fail++ < 20) {
@@ -371,7 +380,7 @@ static void run_enum(unsigned scale)
         { 3, 0x65, 0x67, 0xf2 }, { 2, 0x66, 0x66 }, { 1, 0x2e },
     };
     static const uint8_t esc[][3] = { { 0 }, { 1, 0x0f }, { 2, 0x0f, 0x38 }, { 2, 0x0f, 0x3a } };
-    uint8_t b[96];
+    uint8_t b[160];
     unsigned long count = 0;
     for (unsigned pi = 0; pi < sizeof pfx / sizeof pfx[0]; pi++)
     for (unsigned ei = 0; ei < 4; ei++)
@@ -411,11 +420,13 @@ static void run_enum(unsigned scale)
             b[n++] = (uint8_t)op;
             b[n++] = (uint8_t)m;
             /* what follows: SIB / displacement / immediate bytes */
-            switch (rnd(5)) {
+            switch (rnd(7)) {
             case 0: memset(b + n, 0, 16); break;
             case 1: b[n] = 0x24; memset(b + n + 1, 0, 15); break;
             case 2: b[n] = 0x25; b[n + 1] = 0xe0; memset(b + n + 2, 0xff, 14); break;
             case 3: b[n] = 0x26; b[n + 1] = 0xf0; memset(b + n + 2, 0x0f, 14); break;
+            case 4: memset(b + n, 0xcc, 16); break; /* often a whole bundle */
+            case 5: b[n] = (uint8_t)next(); memset(b + n + 1, 0xcc, 15); break;
             default: for (int k = 0; k < 16; k++) b[n + k] = (uint8_t)next(); break;
             }
             n += 16;
@@ -453,7 +464,9 @@ static void run_enum(unsigned scale)
                     memset(b + u + un, 0xcc, sizeof b - u - un);
                 }
             }
-            size_t size = 64 + 32 * rnd(2);
+            /* 128 and 160 bytes: the first 4 bundles through the bundle
+             * automaton */
+            size_t size = 64 + 32 * rnd(4);
             uint64_t addr = rnd(16) ? 0x10000 : 0xfffff000ull;
             unsigned c = rnd(4);
             compare1(b, size, addr, c & 1, c >> 1, "enum");
@@ -526,6 +539,14 @@ static int run_elf(const char *path, unsigned long windows)
         memcpy(code + skew, img + off, filesz);
         uint64_t base = vaddr - skew;
         compare(code, n, base, "elf");
+        size_t proven = 0;
+        for (size_t k = 0; k < n; k += 32) {
+            unsigned st = lfiv_x64_dfa_bundle(code + k, LFIV_MODE_FULL);
+            proven += st < DFA_NEND && st != DFA_PENDING;
+        }
+        printf("%s: segment at 0x%" PRIx64 ": %zu of %zu bundles proven by the bundle "
+               "automaton alone (%.1f%%)\n", path, vaddr, proven, n / 32,
+               n ? 100.0 * (double)proven / (double)(n / 32) : 0.0);
         struct buf o;
         for (unsigned long w = 0; w < windows && n >= 64; w++) {
             size_t from = 32 * rnd((unsigned)(n / 32));
@@ -595,6 +616,22 @@ int main(int argc, char **argv)
         }
         for (size_t cut = 0; cut <= 20 && cut <= n; cut++)
             compare(code, n - cut, base, "raw");
+        /* In each lane of the bundle automaton: after 0..3 bundles of
+         * int3, padded with int3 to whole bundles, at least 4 of them. */
+        if (base % 32 == 0 && base >= 0x1000 && n <= 4096) {
+            for (size_t lane = 0; lane < 4; lane++) {
+                size_t size = (lane * 32 + n + 31) / 32 * 32;
+                if (size < 128)
+                    size = 128;
+                uint8_t *pad = malloc(size);
+                if (!pad)
+                    return 2;
+                memset(pad, 0xcc, size);
+                memcpy(pad + lane * 32, code, n);
+                compare(pad, size, base - lane * 32, "raw-lanes");
+                free(pad);
+            }
+        }
         free(code);
     }
     if (do_enum)
@@ -605,7 +642,13 @@ int main(int argc, char **argv)
         if (run_elf(argv[i], windows))
             return 2;
     if (!raw || n_fail)
-        printf("diff_fastpath: %" PRIu64 " comparisons (%" PRIu64 " accepted), %" PRIu64
-               " mismatches\n", n_cmp, n_acc, n_fail);
+        printf("diff_fastpath: %" PRIu64 " comparisons (%" PRIu64 " accepted, %" PRIu64
+               " bundles other than int3 proven by the bundle automaton), %" PRIu64 " mismatches\n",
+               n_cmp, n_acc, n_dfa, n_fail);
+    if ((do_enum || nrandom) && !n_dfa) {
+        printf("diff_fastpath: the bundle automaton proved no bundle: the test "
+               "does not reach it\n");
+        return 1;
+    }
     return n_fail ? 1 : 0;
 }

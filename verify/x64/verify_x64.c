@@ -7,7 +7,12 @@
 
 #include "verify_internal.h"
 #include "x64/decode.h"
+#include "x64/dfa.h"
 #include "x64/fasttab.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define BUNDLE 32u
 #define BOX_MASK (~(uint64_t)0xffffffffu)
@@ -1039,6 +1044,106 @@ static inline int close_bundle(struct ctx *c, const struct bundle_state *s, size
     return LFIV_OK;
 }
 
+/* The bundle automaton (dfa.h), DFA_LANES bundles at a time: their byte
+ * chains are independent, so the table loads of one overlap those of the
+ * others, and nothing branches on the code. tr[k][i]: the state after
+ * byte i of bundle k. */
+#define DFA_LANES 4
+
+static inline void dfa_run(const uint16_t *t, const uint8_t *p,
+                           uint16_t tr[DFA_LANES][BUNDLE])
+{
+    unsigned s0 = DFA_START, s1 = DFA_START, s2 = DFA_START, s3 = DFA_START;
+    for (unsigned i = 0; i < BUNDLE; i++) {
+        s0 = t[(size_t)s0 << 8 | p[i]];
+        s1 = t[(size_t)s1 << 8 | p[BUNDLE + i]];
+        s2 = t[(size_t)s2 << 8 | p[2 * BUNDLE + i]];
+        s3 = t[(size_t)s3 << 8 | p[3 * BUNDLE + i]];
+        tr[0][i] = (uint16_t)s0;
+        tr[1][i] = (uint16_t)s1;
+        tr[2][i] = (uint16_t)s2;
+        tr[3][i] = (uint16_t)s3;
+    }
+}
+
+/* Bit i set where tr[i] is an end state (lo <= tr[i] < DFA_NEND). */
+static inline uint32_t dfa_mask(const uint16_t *tr, unsigned lo)
+{
+#ifdef __SSE2__
+    const __m128i below = _mm_set1_epi16(DFA_NEND), above = _mm_set1_epi16((short)(lo - 1));
+    uint32_t m = 0;
+    for (unsigned q = 0; q < BUNDLE; q += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(tr + q));
+        __m128i b = _mm_loadu_si128((const __m128i *)(tr + q + 8));
+        __m128i ia = _mm_cmplt_epi16(a, below), ib = _mm_cmplt_epi16(b, below);
+        if (lo) {
+            ia = _mm_and_si128(ia, _mm_cmpgt_epi16(a, above));
+            ib = _mm_and_si128(ib, _mm_cmpgt_epi16(b, above));
+        }
+        m |= (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(ia, ib)) << q;
+    }
+    return m;
+#else
+    uint32_t m = 0;
+    for (unsigned i = 0; i < BUNDLE; i++)
+        m |= (uint32_t)(tr[i] >= lo && tr[i] < DFA_NEND) << i;
+    return m;
+#endif
+}
+
+/* The automaton's verdict on the bundle at bs (trace tr): if it proved
+ * the bundle fine and its direct branches pass fast_step's target
+ * checks, record what the exact loop would have (instruction starts,
+ * non-targets, branch targets, instruction count) and return true;
+ * otherwise change nothing and return false. */
+static inline bool dfa_commit(struct ctx *c, const uint16_t *tr, size_t bs,
+                              uint32_t *valid, uint64_t *ninsn)
+{
+    unsigned last = tr[BUNDLE - 1];
+    if (last >= DFA_NEND || last == DFA_PENDING)
+        return false;
+    const uint8_t *p = c->code + bs;
+    uint32_t special = dfa_mask(tr, DFA_SPECIAL_LO), nontarget = 0;
+    uint64_t targets[BUNDLE / 2];
+    unsigned ntargets = 0;
+    for (uint32_t m = special; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m), e = i + 1; /* end offset */
+        switch (tr[i]) {
+        case DFA_BR8:
+        case DFA_BR32: {
+            int32_t rel = tr[i] == DFA_BR8 ? (int8_t)p[i] : (int32_t)load32(p + i - 3);
+            uint64_t target = c->addr + bs + e + (uint64_t)(int64_t)rel;
+            if ((target & BOX_MASK) != (c->addr & BOX_MASK))
+                return false;
+            if (target % BUNDLE) {
+                if (!c->tgt || target - c->addr >= c->size)
+                    return false;
+                targets[ntargets++] = target;
+            }
+            break;
+        }
+        case DFA_JMPCHAIN:
+        case DFA_CALLCHAIN: /* the add and the branch */
+            nontarget |= (1u << (e - 3)) | (1u << (e - 6));
+            break;
+        case DFA_REB3:
+            nontarget |= 1u << (e - 3);
+            break;
+        case DFA_REB4:
+            nontarget |= 1u << (e - 4);
+            break;
+        }
+    }
+    for (unsigned k = 0; k < ntargets; k++)
+        add_target(c, targets[k]);
+    /* An instruction starts at 0 and after every end but the last. */
+    uint32_t starts = 1u | dfa_mask(tr, 0) << 1;
+    if (valid)
+        valid[bs / BUNDLE] = starts & ~nontarget;
+    *ninsn += (unsigned)__builtin_popcount(starts);
+    return true;
+}
+
 /* The fast verifier: bundle by bundle through finish_bundle. Same
  * verdicts, violations and statistics as verify_reference
  * (the reference path; tests/verify/diff_fastpath.c checks this). */
@@ -1076,20 +1181,32 @@ static int verify_fast(const struct lfiv_options *opts, const uint8_t *code,
         memset(c.tgt, 0, nbundles * sizeof *c.tgt);
     }
 
+    /* DFA_LANES whole bundles at a time through the automaton; the
+     * bundles it does not prove fine, and the last few, through
+     * finish_bundle, in address order (so the first violation is the
+     * reference's). */
+    const uint16_t *dfa = opts->mode == LFIV_MODE_FULL ? x64_dfa_full : x64_dfa_stores;
+    uint16_t tr[DFA_LANES][BUNDLE];
     struct bundle_state s;
     size_t bs = 0;
     while (bs < size) {
-        memset(&s, 0, sizeof s);
-        rc = finish_bundle(&c, &s, bs, 0, &ninsn);
-        if (rc) {
-            bs = c.fail_off;
-            goto out;
+        unsigned lanes = size - bs >= DFA_LANES * BUNDLE ? DFA_LANES : 0;
+        if (lanes)
+            dfa_run(dfa, code + bs, tr);
+        for (unsigned k = 0; k < (lanes ? lanes : 1); k++, bs += BUNDLE) {
+            if (lanes && dfa_commit(&c, tr[k], bs, valid, &ninsn))
+                continue;
+            memset(&s, 0, sizeof s);
+            rc = finish_bundle(&c, &s, bs, 0, &ninsn);
+            if (rc) {
+                bs = c.fail_off;
+                goto out;
+            }
+            if ((rc = close_bundle(&c, &s, bs, valid))) {
+                bs += BUNDLE;
+                goto out;
+            }
         }
-        if ((rc = close_bundle(&c, &s, bs, valid))) {
-            bs += BUNDLE;
-            goto out;
-        }
-        bs += BUNDLE;
     }
     if (valid && size)
         rc = check_targets(&c, valid, nbundles);
@@ -1111,6 +1228,15 @@ int lfiv_verify_x64(const struct lfiv_options *opts, const uint8_t *code,
                     struct lfiv_stats *stats)
 {
     return verify_fast(opts, code, size, addr, v, stats);
+}
+
+unsigned lfiv_x64_dfa_bundle(const uint8_t *bundle, int mode)
+{
+    const uint16_t *t = mode == LFIV_MODE_FULL ? x64_dfa_full : x64_dfa_stores;
+    unsigned st = DFA_START;
+    for (unsigned i = 0; i < BUNDLE; i++)
+        st = t[(size_t)st << 8 | bundle[i]];
+    return st;
 }
 
 int lfiv_verify_x64_reference(const struct lfiv_options *opts, const uint8_t *code,
