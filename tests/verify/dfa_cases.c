@@ -3,9 +3,9 @@
  * must refuse because the rules forbid it (the verifier then rejects the
  * bundle through the exact loop), and what it leaves to the exact loop
  * although the verifier accepts it. Each case is padded with nops (90) in
- * front to a whole bundle; the whole verifier is also run on 4 copies of
- * it (so the automaton sees it in every lane) and must give the expected
- * verdict. Exit status 0 when every case behaves as listed. */
+ * front to a whole bundle; the whole verifier is also run on 8 copies of
+ * it (so the automaton sees it in every lane) and on one, and must give
+ * the expected verdict. Exit status 0 when every case behaves as listed. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -105,17 +105,21 @@ int main(void)
     unsigned n = sizeof cases / sizeof cases[0];
     for (unsigned k = 0; k < n; k++) {
         const struct dcase *t = &cases[k];
-        uint8_t bundle[32], code[128];
+        uint8_t bundle[32], code[256];
         /* the case at the end of the bundle, nops in front */
         memset(bundle, 0x90, sizeof bundle);
         memcpy(bundle + 32 - t->n, t->b, t->n);
         unsigned last = lfiv_x64_dfa_bundle(bundle, t->mode);
         bool proven = last < DFA_NEND && last != DFA_PENDING;
-        for (int c = 0; c < 4; c++)
+        for (int c = 0; c < 8; c++)
             memcpy(code + 32 * c, bundle, 32);
         struct lfiv_options o = { .arch = LFIV_ARCH_X64, .mode = t->mode };
         struct lfiv_violation v;
+        /* 8 copies (the automaton's 8 lanes), and 1 (one bundle alone) */
         int rc = lfiv_verify(&o, code, sizeof code, 0x10000, &v, NULL);
+        int rc1 = lfiv_verify(&o, code, 32, 0x10000, &v, NULL);
+        if (rc1 != rc)
+            rc = -1; /* the two must agree */
         bool ok = true;
         if (t->expect == PROVEN)
             ok = proven && rc == LFIV_OK;

@@ -65,9 +65,9 @@ static void compare1(const uint8_t *code, size_t size, uint64_t addr, int mode,
     n_cmp++;
     n_acc += a.rc == LFIV_OK;
     /* bundles that the bundle automaton proves on its own (it runs on
-     * the first 4 bundles when there are at least 4) */
-    if (size >= 128 && addr % 32 == 0)
-        for (size_t k = 0; k < 128; k += 32) {
+     * every whole bundle: 8 at a time, the last ones one by one) */
+    if (addr % 32 == 0)
+        for (size_t k = 0; k + 32 <= size && k < 512; k += 32) {
             static const uint8_t int3s[32] = { [0 ... 31] = 0xcc };
             unsigned st = lfiv_x64_dfa_bundle(code + k, mode);
             n_dfa += st < DFA_NEND && st != DFA_PENDING && memcmp(code + k, int3s, 32);
@@ -380,7 +380,7 @@ static void run_enum(unsigned scale)
         { 3, 0x65, 0x67, 0xf2 }, { 2, 0x66, 0x66 }, { 1, 0x2e },
     };
     static const uint8_t esc[][3] = { { 0 }, { 1, 0x0f }, { 2, 0x0f, 0x38 }, { 2, 0x0f, 0x3a } };
-    uint8_t b[160];
+    uint8_t b[256];
     unsigned long count = 0;
     for (unsigned pi = 0; pi < sizeof pfx / sizeof pfx[0]; pi++)
     for (unsigned ei = 0; ei < 4; ei++)
@@ -464,9 +464,9 @@ static void run_enum(unsigned scale)
                     memset(b + u + un, 0xcc, sizeof b - u - un);
                 }
             }
-            /* 128 and 160 bytes: the first 4 bundles through the bundle
-             * automaton */
-            size_t size = 64 + 32 * rnd(4);
+            /* whole bundles go through the bundle automaton: one at a
+             * time, or (256 bytes) 8 at once */
+            size_t size = rnd(5) ? 64 + 32 * rnd(4) : 256;
             uint64_t addr = rnd(16) ? 0x10000 : 0xfffff000ull;
             unsigned c = rnd(4);
             compare1(b, size, addr, c & 1, c >> 1, "enum");
@@ -616,13 +616,13 @@ int main(int argc, char **argv)
         }
         for (size_t cut = 0; cut <= 20 && cut <= n; cut++)
             compare(code, n - cut, base, "raw");
-        /* In each lane of the bundle automaton: after 0..3 bundles of
-         * int3, padded with int3 to whole bundles, at least 4 of them. */
+        /* In each lane of the bundle automaton: after 0..7 bundles of
+         * int3, padded with int3 to whole bundles, at least 8 of them. */
         if (base % 32 == 0 && base >= 0x1000 && n <= 4096) {
-            for (size_t lane = 0; lane < 4; lane++) {
+            for (size_t lane = 0; lane < 8; lane++) {
                 size_t size = (lane * 32 + n + 31) / 32 * 32;
-                if (size < 128)
-                    size = 128;
+                if (size < 256)
+                    size = 256;
                 uint8_t *pad = malloc(size);
                 if (!pad)
                     return 2;

@@ -1046,23 +1046,32 @@ static inline int close_bundle(struct ctx *c, const struct bundle_state *s, size
 
 /* The bundle automaton (dfa.h), DFA_LANES bundles at a time: their byte
  * chains are independent, so the table loads of one overlap those of the
- * others, and nothing branches on the code. tr[k][i]: the state after
- * byte i of bundle k. */
-#define DFA_LANES 4
+ * others, and nothing branches on the code (8 lanes: about 20% faster
+ * than 4 on the corpus, 16 hardly more). tr[k][i]: the state after byte i
+ * of bundle k. */
+#define DFA_LANES 8
 
 static inline void dfa_run(const uint16_t *t, const uint8_t *p,
                            uint16_t tr[DFA_LANES][BUNDLE])
 {
-    unsigned s0 = DFA_START, s1 = DFA_START, s2 = DFA_START, s3 = DFA_START;
+    unsigned s[DFA_LANES];
+    for (unsigned k = 0; k < DFA_LANES; k++)
+        s[k] = DFA_START;
     for (unsigned i = 0; i < BUNDLE; i++) {
-        s0 = t[(size_t)s0 << 8 | p[i]];
-        s1 = t[(size_t)s1 << 8 | p[BUNDLE + i]];
-        s2 = t[(size_t)s2 << 8 | p[2 * BUNDLE + i]];
-        s3 = t[(size_t)s3 << 8 | p[3 * BUNDLE + i]];
-        tr[0][i] = (uint16_t)s0;
-        tr[1][i] = (uint16_t)s1;
-        tr[2][i] = (uint16_t)s2;
-        tr[3][i] = (uint16_t)s3;
+        for (unsigned k = 0; k < DFA_LANES; k++) {
+            s[k] = t[(size_t)s[k] << 8 | p[k * BUNDLE + i]];
+            tr[k][i] = (uint16_t)s[k];
+        }
+    }
+}
+
+/* One bundle alone (the last whole bundles of a buffer). */
+static inline void dfa_run1(const uint16_t *t, const uint8_t *p, uint16_t *tr)
+{
+    unsigned s = DFA_START;
+    for (unsigned i = 0; i < BUNDLE; i++) {
+        s = t[(size_t)s << 8 | p[i]];
+        tr[i] = (uint16_t)s;
     }
 }
 
@@ -1181,20 +1190,23 @@ static int verify_fast(const struct lfiv_options *opts, const uint8_t *code,
         memset(c.tgt, 0, nbundles * sizeof *c.tgt);
     }
 
-    /* DFA_LANES whole bundles at a time through the automaton; the
-     * bundles it does not prove fine, and the last few, through
-     * finish_bundle, in address order (so the first violation is the
-     * reference's). */
+    /* DFA_LANES whole bundles at a time through the automaton (the last
+     * few one at a time); the bundles it does not prove fine, and a last
+     * partial bundle, through finish_bundle, in address order (so the
+     * first violation is the reference's). */
     const uint16_t *dfa = opts->mode == LFIV_MODE_FULL ? x64_dfa_full : x64_dfa_stores;
     uint16_t tr[DFA_LANES][BUNDLE];
     struct bundle_state s;
     size_t bs = 0;
     while (bs < size) {
-        unsigned lanes = size - bs >= DFA_LANES * BUNDLE ? DFA_LANES : 0;
-        if (lanes)
+        unsigned lanes = size - bs >= DFA_LANES * BUNDLE ? DFA_LANES : 1;
+        bool whole = size - bs >= BUNDLE;
+        if (lanes > 1)
             dfa_run(dfa, code + bs, tr);
-        for (unsigned k = 0; k < (lanes ? lanes : 1); k++, bs += BUNDLE) {
-            if (lanes && dfa_commit(&c, tr[k], bs, valid, &ninsn))
+        else if (whole)
+            dfa_run1(dfa, code + bs, tr[0]);
+        for (unsigned k = 0; k < lanes; k++, bs += BUNDLE) {
+            if (whole && dfa_commit(&c, tr[k], bs, valid, &ninsn))
                 continue;
             memset(&s, 0, sizeof s);
             rc = finish_bundle(&c, &s, bs, 0, &ninsn);
