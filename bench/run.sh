@@ -52,16 +52,16 @@ tmp=$out.tmp
     echo
     echo "- CPU: $cpu, $ncpu logical CPUs; one thread${pin:+ ($pin)}; load average before the run: $load"
     echo "- Date: $date, commit $rev, buildtype $btype${cc:+, $cc}"
-    echo "- Command: \`sh bench/run.sh\` (\`$(basename "$bench") --markdown -n $reps\`), median of $reps runs after 3 warm-up runs"
+    echo "- Command: \`sh bench/run.sh\` (\`$(basename "$bench") --markdown --cpu-time -n $reps\`), median of $reps runs after 3 warm-up runs, each timed in the thread's CPU time (other work on this shared machine would otherwise dominate the wall time)"
     echo "- Input: bench/work/corpus (see docs/benchmarks.md); MB = 10^6 bytes"
     echo
     echo "## Full sandboxing (\`-s full\`)"
     echo
-    $pin "$bench" --markdown -n "$reps" "$corpus"/*.elf
+    $pin "$bench" --markdown --cpu-time -n "$reps" "$corpus"/*.elf
     echo
     echo "## Stores-only sandboxing (\`-s stores\`)"
     echo
-    $pin "$bench" --markdown --no-zydis -s stores -n "$reps" "$corpus"/*.elf
+    $pin "$bench" --markdown --cpu-time --no-zydis -s stores -n "$reps" "$corpus"/*.elf
     echo
     echo "## The lfi-verify tool on sqlite3-gcc.elf (\`lfi-verify -n 200\`, includes ELF parsing)"
     echo
