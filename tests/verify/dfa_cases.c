@@ -24,6 +24,7 @@ enum expect {
 struct dcase {
     const char *what;
     int mode;          /* LFIV_MODE_FULL or LFIV_MODE_STORES */
+    unsigned flags;    /* lfiv_options.flags */
     enum expect expect;
     int last;          /* expected last state, or -1 */
     unsigned n;
@@ -32,8 +33,10 @@ struct dcase {
 
 #define F LFIV_MODE_FULL
 #define S LFIV_MODE_STORES
-#define C(what, mode, expect, last, ...)                                         \
-    { what, mode, expect, last, sizeof((uint8_t[]){ __VA_ARGS__ }), { __VA_ARGS__ } }
+#define CF(what, mode, flags, expect, last, ...)                                  \
+    { what, mode, flags, expect, last, sizeof((uint8_t[]){ __VA_ARGS__ }), { __VA_ARGS__ } }
+#define C(what, mode, expect, last, ...) CF(what, mode, 0, expect, last, __VA_ARGS__)
+#define ST LFIV_SINGLE_THREAD
 
 static const struct dcase cases[] = {
     C("nops", F, PROVEN, DFA_START, 0x90),
@@ -58,7 +61,21 @@ static const struct dcase cases[] = {
     C("movl %eax,%r11d ; movq %rbx,%rcx ; paddd %xmm1,%xmm0", F, PROVEN, DFA_START,
       0x41, 0x89, 0xc3, 0x48, 0x89, 0xd9, 0x66, 0x0f, 0xfe, 0xc1),
 
+    CF("single-thread return", F, ST, PROVEN, DFA_STRET,
+       0x41, 0x5b, 0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3, 0x41, 0x53, 0xc3),
+    CF("single-thread return, stores-only", S, ST, PROVEN, DFA_STRET,
+       0x41, 0x5b, 0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3, 0x41, 0x53, 0xc3),
+    CF("single-thread return followed by code", F, ST, PROVEN, DFA_START,
+       0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3, 0x41, 0x53, 0xc3, 0x90),
+
     C("movq %rax,%r14", F, REFUSED, -1, 0x49, 0x89, 0xc6),
+    C("single-thread return without the flag", F, REFUSED, DFA_STRET,
+      0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3, 0x41, 0x53, 0xc3),
+    CF("ret after pushq %r11 without the mask", F, ST, REFUSED, -1, 0x41, 0x53, 0xc3),
+    CF("ret after the mask without the push", F, ST, REFUSED, -1,
+       0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3, 0xc3),
+    CF("nop between push and ret", F, ST, REFUSED, -1,
+       0x41, 0x83, 0xe3, 0xe0, 0x4d, 0x01, 0xf3, 0x41, 0x53, 0x90, 0xc3),
     C("movl %eax,%r14d", F, REFUSED, -1, 0x41, 0x89, 0xc6),
     C("leaq (%r12),%r14", F, REFUSED, -1, 0x4d, 0x8d, 0x34, 0x24),
     C("movq %rax,%rsp", F, REFUSED, -1, 0x48, 0x89, 0xc4),
@@ -113,7 +130,8 @@ int main(void)
         bool proven = last < DFA_NEND && last != DFA_PENDING;
         for (int c = 0; c < 8; c++)
             memcpy(code + 32 * c, bundle, 32);
-        struct lfiv_options o = { .arch = LFIV_ARCH_X64, .mode = t->mode };
+        struct lfiv_options o = { .arch = LFIV_ARCH_X64, .mode = t->mode,
+                                  .flags = t->flags };
         struct lfiv_violation v;
         /* 8 copies (the automaton's 8 lanes), and 1 (one bundle alone) */
         int rc = lfiv_verify(&o, code, sizeof code, 0x10000, &v, NULL);

@@ -20,16 +20,20 @@ enum {
     DFA_MASKED,    /* andl $0xffffffe0,%r11d (41 83 e3 e0) */
     DFA_TGT,       /* ... then addq %r14,%r11 (4d 01 f3) */
     DFA_PENDING,   /* 32-bit write to %esp: only a re-base may follow */
+    DFA_STPUSH,    /* ... DFA_TGT, then pushq %r11 (41 53) */
     DFA_BR8,       /* direct branch, rel8 in the last byte */
     DFA_BR32,      /* direct branch or call, rel32 in the last 4 bytes */
     DFA_JMPCHAIN,  /* ... then jmpq *%r11 (41 ff e3): 2 non-targets */
     DFA_CALLCHAIN, /* ... then callq *%r11 (41 ff d3), only at the bundle end */
     DFA_REB3,      /* re-base of %rsp, 3 bytes: 1 non-target */
     DFA_REB4,      /* re-base of %rsp, 4 bytes (4a 8d 24 34) */
+    DFA_STRET,     /* ... DFA_STPUSH, then retq (c3): the return of a
+                      single-threaded box, valid only with
+                      LFIV_SINGLE_THREAD; 3 non-targets */
     DFA_NEND,
     DFA_FAIL = DFA_NEND, /* absorbing: the bundle goes to the exact loop */
 };
-/* End states that need work after the run: DFA_BR8 .. DFA_REB4. */
+/* End states that need work after the run: DFA_BR8 .. DFA_STRET. */
 #define DFA_SPECIAL_LO DFA_BR8
 
 /* Transitions: next = table[state * 256 + byte]; one table for full

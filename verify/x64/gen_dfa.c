@@ -10,6 +10,10 @@
  *
  * Recognised macro-instructions (each inside one bundle, nothing between):
  *   41 83 e3 e0, 4d 01 f3, 41 ff e3 | 41 ff d3   masked jmp/call *%r11
+ *   41 83 e3 e0, 4d 01 f3, 41 53, c3             the single-thread return
+ *                                                (DFA_STRET: the verifier
+ *                                                takes it only with
+ *                                                LFIV_SINGLE_THREAD)
  *   32-bit write to %esp, then 4c 01 f4 | 4c 09 f4 | 49 03 e6 | 49 0b e6 |
  *   4a 8d 24 34                                  %rsp re-base
  *
@@ -26,7 +30,7 @@
 #include "x64/fasttab.h"
 
 enum kind { K_END, K_FAIL, K_HDR, K_NOP, K_M, K_SIB, K_NOPSIB, K_TAIL, K_PEND };
-enum { CTX_NONE, CTX_MASKED, CTX_TGT };
+enum { CTX_NONE, CTX_MASKED, CTX_TGT, CTX_STPUSH };
 
 /* All fields are bytes: no padding, keys compare with memcmp. */
 struct key {
@@ -351,6 +355,8 @@ static struct key at_opcode(int fm, int op, int rex, int seg, int i, int ctx)
             return fail(); /* fast_step would look at the next byte */
         if (1 + i > 15)
             return fail();
+        if (ctx == CTX_TGT && fm == FM_1B && rex == 0x41 && op == 0x53 && !seg)
+            return end(DFA_STPUSH); /* pushq %r11 after the mask */
         return end(DFA_START);
     }
     struct key k = mk(K_M);
@@ -427,6 +433,10 @@ static struct key start_of(int cls)
         k = mk(K_HDR);
         k.ctx = CTX_TGT;
         return k;
+    case DFA_STPUSH:
+        k = mk(K_HDR);
+        k.ctx = CTX_STPUSH;
+        return k;
     case DFA_PENDING:
         return mk(K_PEND);
     case DFA_CALLCHAIN: /* a call must end its bundle */
@@ -452,8 +462,15 @@ static struct key step(struct key k, int b)
         int ctx = k.ctx;
         if (ctx == CTX_MASKED && !(s[0] == 0x4d && (n < 2 || s[1] == 0x01)))
             ctx = CTX_NONE;
-        if (ctx == CTX_TGT && !(s[0] == 0x41 && (n < 2 || s[1] == 0xff)))
+        if (ctx == CTX_TGT && !(s[0] == 0x41 && (n < 2 || s[1] == 0xff || s[1] == 0x53)))
             ctx = CTX_NONE;
+        if (ctx == CTX_STPUSH) {
+            /* retq right after pushq %r11: check_st_ret's form (the
+             * decoder does not know c3; only this sequence reaches it) */
+            if (n == 1 && b == 0xc3)
+                return end(DFA_STRET);
+            ctx = CTX_NONE;
+        }
         int fm, rex, seg, i;
         int r = parse_hdr(s, n, &fm, &rex, &seg, &i);
         if (r < 0)

@@ -1141,6 +1141,11 @@ static inline bool dfa_commit(struct ctx *c, const uint16_t *tr, size_t bs,
         case DFA_REB4:
             nontarget |= 1u << (e - 4);
             break;
+        case DFA_STRET: /* the add, the push and the ret (check_st_ret) */
+            if (!(c->opts->flags & LFIV_SINGLE_THREAD))
+                return false;
+            nontarget |= (1u << (e - 1)) | (1u << (e - 3)) | (1u << (e - 6));
+            break;
         }
     }
     for (unsigned k = 0; k < ntargets; k++)
