@@ -23,7 +23,8 @@ void sv_free(struct strvec *s);
 /* Allocates a string that lives until exit (never freed: the driver is
  * short-lived). Exits on out-of-memory. */
 char *cc_strdup(const char *s);
-char *cc_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *cc_printf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), nonnull(1)));
 
 enum cc_mode { CC_LINK, CC_COMPILE /* -c */, CC_ASSEMBLY /* -S */, CC_PREPROCESS /* -E, -M, -MM */ };
 enum cc_lang { LANG_NONE, LANG_C, LANG_CPP_OUTPUT /* .i */, LANG_ASM, LANG_ASM_CPP, LANG_OBJECT };

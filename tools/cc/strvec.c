@@ -51,6 +51,10 @@ char *cc_printf(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    if (n < 0) {
+        fprintf(stderr, "lfi-cc: cannot format \"%s\"\n", fmt);
+        exit(1);
+    }
     char *p = xrealloc(NULL, (size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
